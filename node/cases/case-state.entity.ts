@@ -1,0 +1,45 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * The folded state of one case with its computed timeline: a cache with provenance, recomputed
+ * from `case_events` whenever the events, the calendar or the policy change. Lists and the board
+ * filter on these columns; a single case's verdict is always recomputed from its events.
+ */
+export const CaseState = defineEntity({
+  name: 'CaseState',
+  tableName: 'cases',
+  properties: {
+    // Collation C: keyset pages compare case numbers byte-wise, the same order JavaScript uses.
+    caseNo: p.string().primary().length(50).collation('C'),
+    status: p.string().length(16),
+    itemCode: p.string().length(64).nullable(),
+    departmentCode: p.string().length(64).nullable(),
+    /** Committed limit fixed at acceptance (the accepted event's override, else the item's). */
+    limitDays: p.integer().nullable(),
+    limitUnit: p.string().length(16).nullable(),
+    /** CaseFacts as JSON: everything a verdict needs besides calendar, policy and instant. */
+    facts: p.json<Record<string, unknown>>(),
+    firstOccurredAt: p.datetime().nullable(),
+    lastOccurredAt: p.datetime().nullable(),
+    acceptedDay: p.date().nullable(),
+    concludedDay: p.date().nullable(),
+    deadline: p.date().nullable(),
+    yellowFrom: p.date().nullable(),
+    yellowCardOn: p.date().nullable(),
+    redCardOn: p.date().nullable(),
+    updatedAt: p.datetime(),
+  },
+  indexes: [
+    { properties: ['departmentCode', 'caseNo'] },
+    { properties: ['itemCode', 'caseNo'] },
+    { properties: ['status', 'caseNo'] },
+    { properties: ['lastOccurredAt'] },
+    { properties: ['deadline'] },
+    // The board and the light filters read only open cases' timeline dates.
+    {
+      name: 'cases_open_timeline_index',
+      expression: `create index "cases_open_timeline_index" on "cases" ("department_code", "case_no") include ("item_code", "deadline", "yellow_from", "yellow_card_on", "red_card_on", "last_occurred_at") where "status" in ('open', 'paused')`,
+    },
+  ],
+});
+export type CaseState = InferEntity<typeof CaseState>;

@@ -1,0 +1,136 @@
+/**
+ * Set-based SQL over `case_events`, `cases` and `rejections`: one statement per step for a whole
+ * batch, rows passed as one JSON document (jsonb_to_recordset) so a 5,000-event request costs a
+ * handful of round trips.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { execute, query } from '../db/sql.ts';
+import type { StoredEvent } from './event-content.ts';
+
+export interface NewEventRow {
+  ord: number;
+  event_id: string;
+  case_no: string;
+  type: string;
+  occurred_at: string;
+  payload: StoredEvent;
+  content_hash: string;
+}
+
+export interface CaseStateRow {
+  case_no: string;
+  status: string;
+  item_code: string | null;
+  department_code: string | null;
+  limit_days: number | null;
+  limit_unit: string | null;
+  facts: unknown;
+  first_occurred_at: string | null;
+  last_occurred_at: string | null;
+  accepted_day: string | null;
+  concluded_day: string | null;
+  deadline: string | null;
+  yellow_from: string | null;
+  yellow_card_on: string | null;
+  red_card_on: string | null;
+}
+
+export interface RejectionRow {
+  event_id: string | null;
+  case_no: string | null;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  payload: unknown;
+  line: number | null;
+}
+
+/** Content hashes of the eventIds the node already holds. */
+export async function findEventHashes(em: EntityManager, eventIds: string[]): Promise<Map<string, string>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await query<{ event_id: string; content_hash: string }>(em,
+    'SELECT event_id, content_hash FROM case_events WHERE event_id = ANY($1::text[])', [eventIds]);
+  return new Map(rows.map((row) => [row.event_id, row.content_hash]));
+}
+
+/**
+ * Makes sure a row exists for every case and locks them all, in case-number order so that two
+ * batches touching the same cases queue instead of deadlocking. Answers each case's fixed limit.
+ */
+export async function lockCases(em: EntityManager, caseNos: string[]): Promise<Map<string, { limitDays: number | null; limitUnit: string | null }>> {
+  const sorted = [...caseNos].sort();
+  await execute(em, `INSERT INTO cases (case_no, status, facts, updated_at)
+    SELECT c, 'pending', '{}'::jsonb, now() FROM unnest($1::text[]) AS c ORDER BY c
+    ON CONFLICT (case_no) DO NOTHING`, [sorted]);
+  const rows = await query<{ case_no: string; limit_days: number | null; limit_unit: string | null }>(em,
+    'SELECT case_no, limit_days, limit_unit FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no FOR UPDATE', [sorted]);
+  return new Map(rows.map((row) => [row.case_no, { limitDays: row.limit_days, limitUnit: row.limit_unit }]));
+}
+
+/** Every stored event of the given cases. */
+export async function loadCaseEvents(em: EntityManager, caseNos: string[]): Promise<Map<string, StoredEvent[]>> {
+  const byCase = new Map<string, StoredEvent[]>();
+  if (caseNos.length === 0) return byCase;
+  const rows = await query<{ payload: StoredEvent }>(em,
+    'SELECT payload FROM case_events WHERE case_no = ANY($1::text[]) ORDER BY seq', [caseNos]);
+  for (const { payload } of rows) {
+    const list = byCase.get(payload.caseNo);
+    if (list) list.push(payload);
+    else byCase.set(payload.caseNo, [payload]);
+  }
+  return byCase;
+}
+
+/** Appends events; answers the eventIds actually inserted (a concurrent send of the same id loses). */
+export async function insertEvents(em: EntityManager, rows: NewEventRow[], source: string, receivedAt: Date): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await query<{ event_id: string }>(em, `INSERT INTO case_events
+      (event_id, case_no, type, occurred_at, payload, content_hash, source, received_at)
+    SELECT r.event_id, r.case_no, r.type, r.occurred_at, r.payload, r.content_hash, $2, $3
+    FROM jsonb_to_recordset($1::jsonb) AS r(ord int, event_id text, case_no text, type text,
+      occurred_at timestamptz, payload jsonb, content_hash text)
+    ORDER BY r.ord
+    ON CONFLICT (event_id) DO NOTHING
+    RETURNING event_id`, [JSON.stringify(rows), source, receivedAt]);
+  return new Set(inserted.map((row) => row.event_id));
+}
+
+/** Writes the folded state and timeline of cases already locked by `lockCases`. */
+export async function saveCaseStates(em: EntityManager, rows: CaseStateRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await execute(em, `UPDATE cases AS c SET status = r.status, item_code = r.item_code,
+      department_code = r.department_code, limit_days = r.limit_days, limit_unit = r.limit_unit,
+      facts = r.facts, first_occurred_at = r.first_occurred_at, last_occurred_at = r.last_occurred_at,
+      accepted_day = r.accepted_day, concluded_day = r.concluded_day, deadline = r.deadline,
+      yellow_from = r.yellow_from, yellow_card_on = r.yellow_card_on, red_card_on = r.red_card_on,
+      updated_at = now()
+    FROM jsonb_to_recordset($1::jsonb) AS r(case_no text, status text, item_code text,
+      department_code text, limit_days int, limit_unit text, facts jsonb, first_occurred_at timestamptz,
+      last_occurred_at timestamptz, accepted_day date, concluded_day date, deadline date,
+      yellow_from date, yellow_card_on date, red_card_on date)
+    WHERE c.case_no = r.case_no`, [JSON.stringify(rows)]);
+}
+
+/** Keeps refused events with their reason and payload. */
+export async function insertRejections(em: EntityManager, rows: RejectionRow[], source: string, receivedAt: Date): Promise<void> {
+  if (rows.length === 0) return;
+  await execute(em, `INSERT INTO rejections (event_id, case_no, code, message, details, payload, source, line, received_at)
+    SELECT r.event_id, r.case_no, r.code, r.message, r.details, r.payload, $2, r.line, $3
+    FROM jsonb_to_recordset($1::jsonb) AS r(event_id text, case_no text, code text, message text,
+      details jsonb, payload jsonb, line int)`, [JSON.stringify(rows), source, receivedAt]);
+}
+
+/**
+ * Marks earlier rejections of now-accepted eventIds as resolved: the sender fixed the cause and
+ * sent again. A conflict is never resolved this way: its content was not the one accepted.
+ */
+export async function resolveRejections(em: EntityManager, eventIds: string[], at: Date): Promise<void> {
+  if (eventIds.length === 0) return;
+  await execute(em, `UPDATE rejections SET resolved_at = $2
+    WHERE event_id = ANY($1::text[]) AND resolved_at IS NULL AND code <> 'EVENT_CONFLICT'`, [eventIds, at]);
+}
+
+/** SQL rendering a timestamptz column as an ISO 8601 string (the driver's default is PostgreSQL text). */
+export function isoSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}

@@ -1,0 +1,214 @@
+/**
+ * Verdicts on demand. One case: always recomputed from its events as they stood at `at`. Lists and
+ * the board: the cached timeline columns answer for every case whose last event occurred by `at`
+ * (its facts then are its facts now); the few cases with events after `at` are recomputed from
+ * their events, so a question about the past gets the answer the past would have given.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
+import { query } from '../db/sql.ts';
+import { evaluateCase, verdictFromFacts, type ItemTimeLimit, type Verdict } from '../timelimits/verdict.ts';
+import { foldCaseEvents, type CaseFacts, type CaseStatus } from '../timelimits/case-facts.ts';
+import type { Light } from '../timelimits/timeline.ts';
+import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
+import type { CaseEvent, LimitUnit } from './case-event.ts';
+import { loadCaseEvents } from './case-store.ts';
+import type { StoredEvent } from './event-content.ts';
+
+interface CaseRow {
+  case_no: string;
+  item_code: string | null;
+  department_code: string | null;
+  limit_days: number | null;
+  limit_unit: LimitUnit | null;
+  facts: CaseFacts;
+}
+
+export interface CaseFilter {
+  light: Light | null;
+  status: CaseStatus | null;
+  departmentCode: string | null;
+  itemCode: string | null;
+}
+
+/** Chunk of stale cases recomputed at a time, bounding memory for questions about the far past. */
+const STALE_CHUNK = 500;
+
+function itemOf(row: CaseRow): ItemTimeLimit | null {
+  if (row.limit_days === null || row.limit_unit === null || row.item_code === null || row.department_code === null) return null;
+  return { itemCode: row.item_code, departmentCode: row.department_code, promisedLimitDays: row.limit_days, limitUnit: row.limit_unit };
+}
+
+/** An event as shown to callers: the stored form without the query-password hash. */
+export function presentEvent(event: StoredEvent): Record<string, unknown> {
+  const { queryPasswordHash, ...shown } = event as StoredEvent & { queryPasswordHash?: string };
+  return queryPasswordHash ? { ...shown, queryPasswordSet: true } : shown;
+}
+
+/** One case's verdict at `at` with the events counted; null when the node has no such case. */
+export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, caseNo: string, at: Date): Promise<(Verdict & { events: Record<string, unknown>[] }) | null> {
+  const [row] = await query<CaseRow>(em, 'SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases WHERE case_no = $1', [caseNo]);
+  if (!row) return null;
+  const stored = (await loadCaseEvents(em, [caseNo])).get(caseNo) ?? [];
+  const atMs = at.getTime();
+  const counted = stored
+    .filter((event) => Date.parse(event.occurredAt) <= atMs)
+    .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  const verdict = evaluateCase({ caseNo, events: counted as CaseEvent[], item: itemOf(row), calendar: rules.calendar, policy: rules.policy, at });
+  return { ...verdict, events: counted.map(presentEvent) };
+}
+
+/** SQL condition on the cached columns for a light at the date in parameter `t` (cases open or paused now). */
+function lightSql(light: Light, t: string): string {
+  switch (light) {
+    case 'paused': return 'deadline IS NULL';
+    case 'red': return `deadline IS NOT NULL AND ${t}::date > deadline`;
+    case 'yellow': return `deadline IS NOT NULL AND ${t}::date <= deadline AND ${t}::date >= yellow_from`;
+    case 'green': return `deadline IS NOT NULL AND ${t}::date < yellow_from`;
+  }
+}
+
+/** A WHERE clause whose values are bound as numbered parameters. */
+class Conditions {
+  readonly params: unknown[] = [];
+  readonly parts: string[] = [];
+  /** Binds a value and answers its placeholder. */
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  add(sql: string): void {
+    this.parts.push(sql);
+  }
+  sql(): string {
+    return this.parts.join(' AND ');
+  }
+}
+
+function matches(verdict: Verdict, filter: CaseFilter): boolean {
+  return (filter.status === null || verdict.status === filter.status) && (filter.light === null || verdict.light === filter.light);
+}
+
+/** Recomputes, at `at`, cases whose events continue after it. */
+async function staleVerdicts(em: EntityManager, rules: TimeRulesSnapshot, rows: CaseRow[], at: Date): Promise<Verdict[]> {
+  const events = await loadCaseEvents(em, rows.map((row) => row.case_no));
+  const atDay = localDayOf(at);
+  return rows.map((row) => {
+    const facts = foldCaseEvents((events.get(row.case_no) ?? []) as CaseEvent[], at);
+    facts.caseNo = row.case_no;
+    return verdictFromFacts(facts, itemOf(row), rules.calendar, rules.policy, atDay);
+  });
+}
+
+export interface VerdictPage {
+  items: Verdict[];
+  nextCursor: string | null;
+}
+
+/** A keyset page (by caseNo) of verdicts at `at` matching `filter`. */
+export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, filter: CaseFilter, at: Date, limit: number, after: string | null): Promise<VerdictPage> {
+  const atDay = localDayOf(at);
+  const scope = (fresh: boolean): Conditions => {
+    const where = new Conditions();
+    const atParam = where.bind(at);
+    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+    if (after !== null) where.add(`case_no > ${where.bind(after)}`);
+    if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
+    if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
+    return where;
+  };
+
+  // Cases whose facts at `at` are their facts now: filter in SQL on the cached timeline.
+  const fresh = scope(true);
+  if (filter.light) fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, fresh.bind(isoFromDay(atDay)))}`);
+  if (filter.status) fresh.add(`status = ${fresh.bind(filter.status)}`);
+  const freshRows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
+    FROM cases WHERE ${fresh.sql()} ORDER BY case_no LIMIT ${limit + 1}`, fresh.params);
+  const freshVerdicts = freshRows.map((row) => verdictFromFacts(row.facts, itemOf(row), rules.calendar, rules.policy, atDay));
+  const freshLast = freshRows.length > limit ? freshRows[limit - 1]?.case_no ?? null : null;
+
+  // Cases changed after `at`: recompute in chunks until the page is full or they run out.
+  const staleMatches: Verdict[] = [];
+  let staleAfter = after;
+  for (;;) {
+    const stale = scope(false);
+    if (staleAfter !== null && staleAfter !== after) stale.add(`case_no > ${stale.bind(staleAfter)}`);
+    if (freshLast !== null) stale.add(`case_no <= ${stale.bind(freshLast)}`);
+    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
+      FROM cases WHERE ${stale.sql()} ORDER BY case_no LIMIT ${STALE_CHUNK}`, stale.params);
+    for (const verdict of await staleVerdicts(em, rules, rows, at)) if (matches(verdict, filter)) staleMatches.push(verdict);
+    if (rows.length < STALE_CHUNK || staleMatches.length > limit) break;
+    staleAfter = rows.at(-1)!.case_no;
+  }
+
+  const merged = [...freshVerdicts, ...staleMatches].sort((a, b) => (a.caseNo < b.caseNo ? -1 : a.caseNo > b.caseNo ? 1 : 0));
+  const page = merged.slice(0, limit);
+  return { items: page, nextCursor: merged.length > limit ? page.at(-1)!.caseNo : null };
+}
+
+export interface BoardCounts {
+  open: number;
+  green: number;
+  yellow: number;
+  red: number;
+  paused: number;
+  yellowCards: number;
+  redCards: number;
+}
+
+export interface Board {
+  at: string;
+  date: string;
+  overall: BoardCounts;
+  departments: (BoardCounts & { departmentCode: string })[];
+}
+
+const emptyCounts = (): BoardCounts => ({ open: 0, green: 0, yellow: 0, red: 0, paused: 0, yellowCards: 0, redCards: 0 });
+
+/** Open cases at `at` counted by light and cards, overall and per department. */
+export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: Date): Promise<Board> {
+  const t = isoFromDay(localDayOf(at));
+  const byDepartment = new Map<string, BoardCounts>();
+  const countsOf = (code: string): BoardCounts => {
+    let counts = byDepartment.get(code);
+    if (!counts) byDepartment.set(code, (counts = emptyCounts()));
+    return counts;
+  };
+
+  const freshRows = await query<Record<keyof BoardCounts, string> & { department_code: string }>(em, `SELECT department_code,
+      count(*) AS open,
+      count(*) FILTER (WHERE ${lightSql('green', '$2')}) AS green,
+      count(*) FILTER (WHERE ${lightSql('yellow', '$2')}) AS yellow,
+      count(*) FILTER (WHERE ${lightSql('red', '$2')}) AS red,
+      count(*) FILTER (WHERE ${lightSql('paused', '$2')}) AS paused,
+      count(*) FILTER (WHERE $2::date >= yellow_card_on) AS "yellowCards",
+      count(*) FILTER (WHERE $2::date >= red_card_on) AS "redCards"
+    FROM cases WHERE status IN ('open', 'paused') AND last_occurred_at <= $1
+    GROUP BY department_code`, [at, t]);
+  for (const row of freshRows) {
+    const counts = countsOf(row.department_code);
+    for (const key of Object.keys(counts) as (keyof BoardCounts)[]) counts[key] += Number(row[key]);
+  }
+
+  let after = '';
+  for (;;) {
+    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
+      WHERE first_occurred_at <= $1 AND last_occurred_at > $1 AND case_no > $2 ORDER BY case_no LIMIT ${STALE_CHUNK}`, [at, after]);
+    for (const verdict of await staleVerdicts(em, rules, rows, at)) {
+      if ((verdict.status !== 'open' && verdict.status !== 'paused') || verdict.departmentCode === null) continue;
+      const counts = countsOf(verdict.departmentCode);
+      counts.open += 1;
+      if (verdict.light) counts[verdict.light] += 1;
+      for (const card of verdict.cards) counts[card.color === 'yellow' ? 'yellowCards' : 'redCards'] += 1;
+    }
+    if (rows.length < STALE_CHUNK) break;
+    after = rows.at(-1)!.case_no;
+  }
+
+  const overall = emptyCounts();
+  const departments = [...byDepartment].sort(([a], [b]) => (a < b ? -1 : 1)).map(([departmentCode, counts]) => {
+    for (const key of Object.keys(overall) as (keyof BoardCounts)[]) overall[key] += counts[key];
+    return { departmentCode, ...counts };
+  });
+  return { at: at.toISOString(), date: t, overall, departments };
+}

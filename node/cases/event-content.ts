@@ -1,0 +1,29 @@
+/**
+ * What is stored of an event and how two sends of one eventId are compared. The content hash is
+ * SHA-256 over the RFC 8785 canonical JSON, so key order and number spelling never make a resend
+ * look different. A query password (查询密码) is never stored: it is replaced by a scrypt hash
+ * salted with the eventId, deterministic so a resend still hashes the same.
+ */
+import { createHash, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import canonicalize from 'canonicalize';
+import type { CaseEvent } from './case-event.ts';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
+const SCRYPT = { N: 1 << 14, r: 8, p: 1 };
+
+/** The stored form of an event: as sent, but with `queryPassword` replaced by `queryPasswordHash`. */
+export type StoredEvent = CaseEvent & { queryPasswordHash?: string };
+
+export async function toStoredEvent(event: CaseEvent): Promise<StoredEvent> {
+  if (!('queryPassword' in event) || event.queryPassword === undefined) return event;
+  const { queryPassword, ...rest } = event;
+  const salt = createHash('sha256').update(`query-password:${event.eventId}`).digest().subarray(0, 16);
+  const hash = await scryptAsync(queryPassword, salt, 32, SCRYPT);
+  return { ...(rest as CaseEvent), queryPasswordHash: `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}` };
+}
+
+/** Hex SHA-256 of the canonical JSON of a stored event. */
+export function contentHash(stored: StoredEvent): string {
+  return createHash('sha256').update(canonicalize(stored) ?? '').digest('hex');
+}

@@ -1,0 +1,222 @@
+/**
+ * Ingestion of case events: validate each event on its own, tell duplicates from conflicts, check
+ * the catalog, append what is accepted, refold every touched case, and keep every refused event
+ * with its reason, all in one transaction, so a batch is applied whole or not at all.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from '../db/sql.ts';
+import { checkSchema } from '../http/validation.ts';
+import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
+import type { CaseEvent, LimitUnit } from './case-event.ts';
+import { contentHash, toStoredEvent, type StoredEvent } from './event-content.ts';
+import { eventError, type EventError } from './event-rejection.ts';
+import {
+  findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
+  type NewEventRow, type RejectionRow,
+} from './case-store.ts';
+import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
+
+export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
+
+export interface EventResult {
+  eventId: string | null;
+  status: EventStatus;
+  error?: EventError;
+}
+
+export interface IngestSummary {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: EventResult[];
+}
+
+export interface IngestOptions {
+  /** 'api' or 'import:<id>', kept with every stored event and rejection. */
+  source: string;
+  receivedAt: Date;
+  /** Names an event's position in errors: `/events/3` for the API, `line 12` for imports. */
+  fieldPrefix: (index: number) => string;
+  /** The import line of each event, stored with its rejection. */
+  lineOf?: (index: number) => number;
+}
+
+interface Candidate {
+  index: number;
+  event: CaseEvent;
+  stored: StoredEvent;
+  hash: string;
+}
+
+interface ItemRow {
+  item_code: string;
+  department_code: string;
+  legal_limit_days: number;
+  promised_limit_days: number;
+  limit_unit: LimitUnit;
+}
+
+const isIntake = (event: CaseEvent): boolean => event.type === 'accepted' || event.type === 'notAccepted';
+
+/** Removes a plain query password from a refused payload before it is kept. */
+function redactPayload(raw: unknown): unknown {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'queryPassword' in raw) {
+    return { ...(raw as Record<string, unknown>), queryPassword: '[redacted]' };
+  }
+  return raw;
+}
+
+function textField(raw: unknown, key: string): string | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const value = (raw as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value.slice(0, 200) : null;
+}
+
+/** Ingests one batch of raw events (already parsed JSON values, up to a few thousand). */
+export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvents: readonly unknown[], options: IngestOptions): Promise<IngestSummary> {
+  const results: EventResult[] = rawEvents.map((raw) => ({ eventId: textField(raw, 'eventId'), status: 'accepted' }));
+  const refuse = (index: number, error: EventError): void => {
+    results[index] = { eventId: results[index]?.eventId ?? null, status: 'rejected', error };
+  };
+
+  // 1. Schema, content hash, and repeats inside the batch itself.
+  const candidates: Candidate[] = [];
+  const firstById = new Map<string, Candidate>();
+  for (const [index, raw] of rawEvents.entries()) {
+    const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
+    if (problem) {
+      refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
+      continue;
+    }
+    const event = raw as CaseEvent;
+    const stored = await toStoredEvent(event);
+    const candidate: Candidate = { index, event, stored, hash: contentHash(stored) };
+    const earlier = firstById.get(event.eventId);
+    if (earlier) {
+      if (earlier.hash === candidate.hash) results[index] = { eventId: event.eventId, status: 'duplicate' };
+      else refuse(index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(index)}/eventId`, eventId: event.eventId, firstAt: options.fieldPrefix(earlier.index) }));
+      continue;
+    }
+    firstById.set(event.eventId, candidate);
+    candidates.push(candidate);
+  }
+
+  return em.transactional(async (tx) => {
+    await lockRulesShared(tx);
+    // 2. Already-held eventIds: the same content is a duplicate, other content a conflict.
+    const held = await findEventHashes(tx, candidates.map((c) => c.event.eventId));
+    const fresh = candidates.filter((c) => {
+      const hash = held.get(c.event.eventId);
+      if (hash === undefined) return true;
+      if (hash === c.hash) results[c.index] = { eventId: c.event.eventId, status: 'duplicate' };
+      else refuse(c.index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(c.index)}/eventId`, eventId: c.event.eventId }));
+      return false;
+    });
+
+    // 3. Catalog checks for intake events.
+    const intakes = fresh.filter((c) => isIntake(c.event));
+    const items = await loadItems(tx, intakes);
+    const departments = await loadDepartments(tx, intakes);
+    const checked = fresh.filter((c) => {
+      if (c.event.type !== 'accepted' && c.event.type !== 'notAccepted') return true;
+      const field = options.fieldPrefix(c.index);
+      const item = items.get(c.event.itemCode);
+      if (!departments.has(c.event.departmentCode)) refuse(c.index, eventError('UNKNOWN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
+      else if (!item) refuse(c.index, eventError('UNKNOWN_ITEM', { field: `${field}/itemCode`, itemCode: c.event.itemCode }));
+      else if (item.department_code !== c.event.departmentCode) refuse(c.index, eventError('ITEM_DEPARTMENT_MISMATCH', { field: `${field}/departmentCode`, itemCode: item.item_code, itemDepartmentCode: item.department_code }));
+      else if ((c.event.promisedLimitDays ?? 0) > item.legal_limit_days) refuse(c.index, eventError('LIMIT_ABOVE_LEGAL', { field: `${field}/promisedLimitDays`, legalLimitDays: item.legal_limit_days }));
+      else return true;
+      return false;
+    });
+
+    // 4. Lock the touched cases, then refuse a second intake for a case.
+    const caseNos = [...new Set(checked.map((c) => c.event.caseNo))];
+    const limits = await lockCases(tx, caseNos);
+    const existing = await loadCaseEvents(tx, caseNos);
+    const intakeOf = new Map<string, string>();
+    for (const [caseNo, events] of existing) {
+      const intake = events.find(isIntake);
+      if (intake) intakeOf.set(caseNo, intake.eventId);
+    }
+    const accepted = checked.filter((c) => {
+      if (!isIntake(c.event)) return true;
+      const holder = intakeOf.get(c.event.caseNo);
+      if (holder === undefined) {
+        intakeOf.set(c.event.caseNo, c.event.eventId);
+        return true;
+      }
+      refuse(c.index, eventError('CASE_ALREADY_ACCEPTED', { field: `${options.fieldPrefix(c.index)}/type`, caseNo: c.event.caseNo, acceptedEventId: holder }));
+      return false;
+    });
+
+    // 5. Append; an id a concurrent request inserted first is classified against it.
+    const rows: NewEventRow[] = accepted.map((c) => ({
+      ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
+      occurred_at: c.event.occurredAt, payload: c.stored, content_hash: c.hash,
+    }));
+    const inserted = await insertEvents(tx, rows, options.source, options.receivedAt);
+    const racedIds = accepted.filter((c) => !inserted.has(c.event.eventId)).map((c) => c.event.eventId);
+    const raced = await findEventHashes(tx, racedIds);
+    for (const c of accepted) {
+      if (inserted.has(c.event.eventId)) continue;
+      if (raced.get(c.event.eventId) === c.hash) results[c.index] = { eventId: c.event.eventId, status: 'duplicate' };
+      else refuse(c.index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(c.index)}/eventId`, eventId: c.event.eventId }));
+    }
+
+    // 6. Refold every touched case from all its events.
+    const byCase = new Map<string, StoredEvent[]>();
+    for (const c of accepted) {
+      if (!inserted.has(c.event.eventId)) continue;
+      const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
+      list.push(c.stored);
+      byCase.set(c.event.caseNo, list);
+    }
+    const snapshot = rules.current;
+    const stateRows = [...byCase].map(([caseNo, events]) => {
+      const limit = committedLimit(limits.get(caseNo), events as CaseEvent[], items);
+      return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
+    });
+    await saveCaseStates(tx, stateRows);
+
+    // 7. Keep every refusal; an id now accepted resolves its earlier refusals.
+    const rejections: RejectionRow[] = [];
+    for (const [index, result] of results.entries()) {
+      if (result.status !== 'rejected' || !result.error) continue;
+      const raw = rawEvents[index];
+      rejections.push({
+        event_id: result.eventId, case_no: textField(raw, 'caseNo'), code: result.error.code, message: result.error.message,
+        details: result.error.details, payload: redactPayload(raw) ?? null, line: options.lineOf?.(index) ?? null,
+      });
+    }
+    await resolveRejections(tx, [...inserted], options.receivedAt);
+    await insertRejections(tx, rejections, options.source, options.receivedAt);
+
+    const count = (status: EventStatus): number => results.filter((r) => r.status === status).length;
+    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+  });
+}
+
+/** The committed limit of a case: fixed at acceptance (the event's override, else the item's). */
+function committedLimit(held: { limitDays: number | null; limitUnit: string | null } | undefined, events: CaseEvent[], items: Map<string, ItemRow>): CommittedLimit | null {
+  if (held?.limitDays != null && held.limitUnit) return { limitDays: held.limitDays, limitUnit: held.limitUnit as LimitUnit };
+  const intake = events.find((e) => e.type === 'accepted');
+  if (!intake || intake.type !== 'accepted') return null;
+  const item = items.get(intake.itemCode);
+  if (!item) return null;
+  return { limitDays: intake.promisedLimitDays ?? item.promised_limit_days, limitUnit: item.limit_unit };
+}
+
+async function loadItems(em: EntityManager, intakes: Candidate[]): Promise<Map<string, ItemRow>> {
+  const codes = [...new Set(intakes.map((c) => (c.event as { itemCode: string }).itemCode))];
+  if (codes.length === 0) return new Map();
+  const rows = await query<ItemRow>(em, `SELECT item_code, department_code, legal_limit_days, promised_limit_days, limit_unit
+    FROM items WHERE item_code = ANY($1::text[])`, [codes]);
+  return new Map(rows.map((row) => [row.item_code, row]));
+}
+
+async function loadDepartments(em: EntityManager, intakes: Candidate[]): Promise<Set<string>> {
+  const codes = [...new Set(intakes.map((c) => (c.event as { departmentCode: string }).departmentCode))];
+  if (codes.length === 0) return new Set();
+  const rows = await query<{ code: string }>(em, 'SELECT code FROM departments WHERE code = ANY($1::text[])', [codes]);
+  return new Set(rows.map((row) => row.code));
+}

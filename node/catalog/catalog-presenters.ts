@@ -1,0 +1,27 @@
+/** Wire shapes of catalog resources. */
+import type { Department } from './department.entity.ts';
+import type { Item } from './item.entity.ts';
+
+export function presentDepartment(department: Department) {
+  return {
+    code: department.code,
+    name: department.name,
+    createdAt: department.createdAt.toISOString(),
+    updatedAt: department.updatedAt.toISOString(),
+  };
+}
+
+export function presentItem(item: Item) {
+  return {
+    itemCode: item.itemCode,
+    name: item.name,
+    departmentCode: item.departmentCode,
+    legalLimitDays: item.legalLimitDays,
+    promisedLimitDays: item.promisedLimitDays,
+    limitUnit: item.limitUnit,
+    fees: item.fees,
+    promisedVisits: item.promisedVisits,
+    createdAt: item.createdAt.toISOString(),
+    updatedAt: item.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,27 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** One standard fee of an item (收费标准), in fen so that money is never a float. */
+export interface ItemFee {
+  code: string;
+  name: string;
+  amountFen: number;
+}
+
+/** 政务服务事项: a service with a legal and a committed time limit, fees and stages. */
+export const Item = defineEntity({
+  name: 'Item',
+  tableName: 'items',
+  properties: {
+    itemCode: p.string().primary().length(64),
+    name: p.string().length(200),
+    departmentCode: p.string().length(64).index(),
+    legalLimitDays: p.integer(),
+    promisedLimitDays: p.integer(),
+    limitUnit: p.string().length(16),
+    fees: p.json<ItemFee[]>(),
+    promisedVisits: p.integer(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+  },
+});
+export type Item = InferEntity<typeof Item>;

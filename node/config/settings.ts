@@ -1,0 +1,110 @@
+/**
+ * Node settings: read from the environment, optionally from a JSON file named by `NODE_CONFIG`
+ * (same keys; the environment wins), validated once at start so a bad value stops the process
+ * with a sentence that names the key instead of failing later in some request.
+ */
+import { readFileSync } from 'node:fs';
+
+export const NODE_LEVELS = ['county', 'city', 'province'] as const;
+export type NodeLevel = (typeof NODE_LEVELS)[number];
+
+export interface Settings {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  adminToken: string;
+  nodeCode: string;
+  nodeLevel: NodeLevel;
+  nodeName: string;
+  /** Prefix of every BullMQ key, so several nodes (and test runs) can share one Redis. */
+  queuePrefix: string;
+  /** Folder with `CN-YYYY.json` calendars loaded into an empty database on first start. */
+  calendarDir: string;
+  logLevel: string;
+  /** Largest JSON body accepted, in bytes. */
+  jsonLimitBytes: number;
+  /** Largest import body accepted, in bytes. */
+  importLimitBytes: number;
+}
+
+/** Thrown when the configuration cannot run a node; the message is meant for the operator. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const KEYS = [
+  'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'NODE_CODE', 'NODE_LEVEL', 'NODE_NAME',
+  'QUEUE_PREFIX', 'CALENDAR_DIR', 'LOG_LEVEL', 'JSON_LIMIT_BYTES', 'IMPORT_LIMIT_BYTES',
+] as const;
+type Key = (typeof KEYS)[number];
+type RawSettings = Partial<Record<Key, string>>;
+
+function readConfigFile(path: string): RawSettings {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new SettingsError(`NODE_CONFIG file ${path} cannot be read as JSON: ${(error as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SettingsError(`NODE_CONFIG file ${path} must hold a JSON object`);
+  }
+  const raw: RawSettings = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!(KEYS as readonly string[]).includes(key)) throw new SettingsError(`NODE_CONFIG file ${path}: unknown key ${key}`);
+    raw[key as Key] = String(value);
+  }
+  return raw;
+}
+
+function integer(raw: RawSettings, key: Key, fallback: number, min: number, max: number): number {
+  const text = raw[key];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new SettingsError(`${key} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+/** Builds settings from an environment-like map (process.env by default). */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const fromFile = env.NODE_CONFIG ? readConfigFile(env.NODE_CONFIG) : {};
+  const raw: RawSettings = { ...fromFile };
+  for (const key of KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  if (!raw.ADMIN_TOKEN) {
+    throw new SettingsError('ADMIN_TOKEN is not set: the node refuses to start without its bootstrap credential. '
+      + 'Set ADMIN_TOKEN to a long random secret (for example: openssl rand -hex 32).');
+  }
+  if (raw.ADMIN_TOKEN.length < 16) throw new SettingsError('ADMIN_TOKEN must be at least 16 characters long');
+  if (!raw.DATABASE_URL) {
+    throw new SettingsError('DATABASE_URL is not set (postgres://user@host:5432/db). `npm run demo` starts an embedded PostgreSQL instead.');
+  }
+  const nodeCode = raw.NODE_CODE ?? '';
+  if (!/^\d{6}$/.test(nodeCode)) {
+    throw new SettingsError(`NODE_CODE must be a 6-digit administrative division code such as 610203, got "${nodeCode}"`);
+  }
+  const level = raw.NODE_LEVEL ?? 'county';
+  if (!(NODE_LEVELS as readonly string[]).includes(level)) {
+    throw new SettingsError(`NODE_LEVEL must be one of ${NODE_LEVELS.join(', ')}, got "${level}"`);
+  }
+  return {
+    port: integer(raw, 'PORT', 8080, 0, 65535),
+    host: raw.HOST ?? '127.0.0.1',
+    databaseUrl: raw.DATABASE_URL,
+    redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    adminToken: raw.ADMIN_TOKEN,
+    nodeCode,
+    nodeLevel: level as NodeLevel,
+    nodeName: raw.NODE_NAME ?? `监察节点 ${nodeCode}`,
+    queuePrefix: raw.QUEUE_PREFIX ?? `sv-${nodeCode}`,
+    calendarDir: raw.CALENDAR_DIR ?? new URL('../../config/calendars', import.meta.url).pathname,
+    logLevel: raw.LOG_LEVEL ?? 'info',
+    jsonLimitBytes: integer(raw, 'JSON_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    importLimitBytes: integer(raw, 'IMPORT_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+  };
+}

@@ -1,0 +1,426 @@
+/**
+ * Feeds a running node with a county's worth of realistic cases, through its public HTTP API.
+ *
+ * The simulated world is a pure function of the seed: every working day gets a schedule of cases
+ * (acceptance times, items, scenarios) drawn from a PRNG seeded by (seed, day), and each case's full
+ * history comes from {@link generateCase}. The simulator only decides *when* to post: an event is
+ * sent once its `occurredAt` has passed on `clock()`, never earlier. So a restart with the same seed
+ * resends the same events, which the node counts as duplicates, and nothing conflicts.
+ */
+import {
+  DEMO_COUNTY_CODE,
+  DEMO_DEPARTMENTS,
+  DEMO_ITEMS,
+  type CatalogDepartment,
+  type CatalogItem,
+} from './catalog.ts';
+import {
+  formatShanghai,
+  generateCase,
+  generateCaseNo,
+  isApproxWorkingDay,
+  mulberry32,
+  shanghaiDay,
+  shanghaiInstant,
+  type DemoCaseEvent,
+} from './case-scenarios.ts';
+
+/** Settings of a {@link CaseSimulator}. */
+export interface CaseSimulatorOptions {
+  /** The node's origin, e.g. 'http://localhost:3000'. */
+  baseUrl: string;
+  /** Bearer token of a department or admin account allowed to write the catalog and events. */
+  token: string;
+  /** Seed of the simulated world; the same seed always produces the same cases. */
+  seed: number;
+  /** Current time; defaults to the system clock. A faster clock makes a faster demo. */
+  clock?: () => Date;
+  /** One-line progress messages; defaults to console.log. */
+  log?: (message: string) => void;
+  /** Pause between two sends of due events, in ms (default 5,000). */
+  intervalMs?: number;
+  /** Days of history sent at start (default 30). */
+  backfillDays?: number;
+  /** Mean number of cases accepted per working day (default 40). */
+  casesPerWorkday?: number;
+  /** Events per POST, at most 1,000 (default 1,000). */
+  batchSize?: number;
+  /** First backoff after a network error, in ms (default 500); doubles up to `retryMaxMs`. */
+  retryInitialMs?: number;
+  /** Longest backoff, in ms (default 30,000). */
+  retryMaxMs?: number;
+  /** Timeout of one HTTP request, in ms (default 30,000). */
+  requestTimeoutMs?: number;
+  /** Defaults to DEMO_COUNTY_CODE. */
+  countyCode?: string;
+  /** Defaults to DEMO_DEPARTMENTS. */
+  departments?: readonly CatalogDepartment[];
+  /** Defaults to DEMO_ITEMS. */
+  items?: readonly CatalogItem[];
+  /** Defaults to the global fetch; tests pass a fake. */
+  fetch?: typeof fetch;
+}
+
+/** Running totals of a {@link CaseSimulator}. */
+export interface SimulatorStats {
+  /** Events posted and answered by the node. */
+  sent: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  /** Events in batches the node refused as a whole (a 4xx answer); they are not retried. */
+  failed: number;
+}
+
+interface Pending {
+  at: number;
+  event: DemoCaseEvent;
+}
+
+interface HttpAnswer {
+  status: number;
+  body: unknown;
+}
+
+interface EventsAnswer {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: { eventId: string | null; status: string; error?: { code?: string; message?: string } }[];
+}
+
+/** Thrown inside the simulator to unwind when stop() is called; never escapes it. */
+class Stopped extends Error {}
+
+/** A 5xx or 429 answer: the node is there but cannot take the request now. */
+class RetryableAnswer extends Error {}
+
+const MAX_BATCH = 1_000;
+const ACCEPT_FROM = 8 * 3600 + 30 * 60;
+const ACCEPT_UNTIL = 17 * 3600;
+const LUNCH_FROM = 12 * 3600;
+const LUNCH_UNTIL = 14 * 3600;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isEventsAnswer(value: unknown): value is EventsAnswer {
+  return (
+    isRecord(value) &&
+    typeof value.accepted === 'number' &&
+    typeof value.duplicates === 'number' &&
+    typeof value.rejected === 'number' &&
+    Array.isArray(value.results)
+  );
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
+    return `${error.message}${cause}`;
+  }
+  return String(error);
+}
+
+/** A short, single-line excerpt of an error answer. */
+function excerpt(body: unknown): string {
+  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** Seed of one day's schedule: a cheap integer hash of (seed, day). */
+function daySeed(seed: number, day: number): number {
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(day, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return Math.imul(h, 0x27d4eb2d) >>> 0;
+}
+
+/**
+ * Loads the demo catalog into a node, backfills a month of cases, then keeps posting the events
+ * that fall due, every few seconds, until stopped.
+ *
+ * @example
+ * const sim = new CaseSimulator({ baseUrl: 'http://localhost:3000', token, seed: 20250603 });
+ * await sim.start(); // catalog and backfill done; live feeding continues in the background
+ * // ...
+ * await sim.stop();
+ */
+export class CaseSimulator {
+  readonly #baseUrl: string;
+  readonly #token: string;
+  readonly #seed: number;
+  readonly #clock: () => Date;
+  readonly #log: (message: string) => void;
+  readonly #intervalMs: number;
+  readonly #backfillDays: number;
+  readonly #casesPerWorkday: number;
+  readonly #batchSize: number;
+  readonly #retryInitialMs: number;
+  readonly #retryMaxMs: number;
+  readonly #requestTimeoutMs: number;
+  readonly #countyCode: string;
+  readonly #departments: readonly CatalogDepartment[];
+  readonly #items: readonly CatalogItem[];
+  readonly #itemWeights: readonly number[];
+  readonly #fetch: typeof fetch;
+
+  #pending: Pending[] = [];
+  #generatedThrough: number | undefined;
+  #starting: Promise<void> | undefined;
+  #loop: Promise<void> | undefined;
+  #stopping = false;
+  #wake: (() => void) | undefined;
+  readonly #stats: SimulatorStats = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0 };
+
+  constructor(options: CaseSimulatorOptions) {
+    // Fail fast on a bad origin instead of retrying it forever.
+    this.#baseUrl = new URL(options.baseUrl).origin;
+    this.#token = options.token;
+    this.#seed = options.seed >>> 0;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#log = options.log ?? ((message) => console.log(message));
+    this.#intervalMs = options.intervalMs ?? 5_000;
+    this.#backfillDays = options.backfillDays ?? 30;
+    this.#casesPerWorkday = options.casesPerWorkday ?? 40;
+    this.#batchSize = Math.min(MAX_BATCH, Math.max(1, Math.floor(options.batchSize ?? MAX_BATCH)));
+    this.#retryInitialMs = options.retryInitialMs ?? 500;
+    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.#countyCode = options.countyCode ?? DEMO_COUNTY_CODE;
+    this.#departments = options.departments ?? DEMO_DEPARTMENTS;
+    this.#items = options.items ?? DEMO_ITEMS;
+    if (this.#items.length === 0) throw new RangeError('CaseSimulator: the catalog has no items');
+    // 即办件 and 不动产登记 are the busiest windows of a county hall.
+    this.#itemWeights = this.#items.map((item) => (item.promisedLimitDays === 0 || item.fees.length > 0 ? 3 : 1));
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  /** Totals so far. */
+  get stats(): Readonly<SimulatorStats> {
+    return { ...this.#stats };
+  }
+
+  /** Events generated but not yet posted (most lie in the future). */
+  get pendingCount(): number {
+    return this.#pending.length;
+  }
+
+  /**
+   * Loads the catalog (idempotent PUTs), posts the last `backfillDays` of history, then returns,
+   * leaving a background loop that posts newly due events every `intervalMs`.
+   * Network errors are retried with backoff until they pass or stop() is called.
+   */
+  start(): Promise<void> {
+    if (this.#starting !== undefined) throw new Error('CaseSimulator: already started');
+    this.#starting = this.#boot();
+    return this.#starting;
+  }
+
+  /** Ends the feeding: waits for the request in flight, then returns. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#wake?.();
+    await this.#starting;
+    await this.#loop;
+  }
+
+  async #boot(): Promise<void> {
+    try {
+      await this.#loadCatalog();
+      const cases = this.#generateUntil(shanghaiDay(this.#clock()));
+      this.#log(
+        `模拟器: 补录最近 ${this.#backfillDays} 天的办件 backfilling ${cases} cases ` +
+          `(${this.#pending.length} events scheduled)`,
+      );
+      await this.#flushDue();
+    } catch (error) {
+      if (error instanceof Stopped) return;
+      throw error;
+    }
+    if (!this.#stopping) this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      await this.#sleep(this.#intervalMs);
+      if (this.#stopping) break;
+      try {
+        this.#generateUntil(shanghaiDay(this.#clock()));
+        await this.#flushDue();
+      } catch (error) {
+        if (error instanceof Stopped) break;
+        // A bug in one tick should not end the demo; the next tick tries again.
+        this.#log(`模拟器: 发送出错 tick failed: ${describe(error)}`);
+      }
+    }
+    this.#log(
+      `模拟器: 已停止 stopped (${this.#stats.sent} sent, ${this.#stats.accepted} accepted, ` +
+        `${this.#stats.duplicates} duplicates, ${this.#stats.rejected} rejected, ${this.#stats.failed} failed)`,
+    );
+  }
+
+  async #loadCatalog(): Promise<void> {
+    let failures = 0;
+    for (const { code, name } of this.#departments) {
+      const answer = await this.#request('PUT', `/api/v1/departments/${encodeURIComponent(code)}`, { name });
+      if (answer.status >= 400) {
+        failures++;
+        this.#log(`模拟器: 部门 ${code} 加载失败 department refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
+      }
+    }
+    for (const { itemCode, ...body } of this.#items) {
+      const answer = await this.#request('PUT', `/api/v1/items/${encodeURIComponent(itemCode)}`, body);
+      if (answer.status >= 400) {
+        failures++;
+        this.#log(`模拟器: 事项 ${itemCode} 加载失败 item refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
+      }
+    }
+    this.#log(
+      `模拟器: 已加载事项目录 catalog loaded (${this.#departments.length} departments, ` +
+        `${this.#items.length} items, ${failures} refused)`,
+    );
+  }
+
+  /**
+   * Schedules every day not scheduled yet, up to `today` (the first call goes back `backfillDays`).
+   * @returns the number of cases scheduled.
+   */
+  #generateUntil(today: number): number {
+    const first = this.#generatedThrough === undefined ? today - this.#backfillDays : this.#generatedThrough + 1;
+    let cases = 0;
+    for (let day = first; day <= today; day++) cases += this.#generateDay(day);
+    if (first <= today) {
+      this.#generatedThrough = today;
+      this.#pending.sort((x, y) => x.at - y.at); // stable: a case's events keep their order
+    }
+    return cases;
+  }
+
+  #generateDay(day: number): number {
+    if (!isApproxWorkingDay(day)) return 0;
+    const rng = mulberry32(daySeed(this.#seed, day));
+    const count = Math.max(1, Math.round(this.#casesPerWorkday * (0.75 + 0.5 * rng())));
+    const seconds: number[] = [];
+    while (seconds.length < count) {
+      const second = ACCEPT_FROM + Math.floor(rng() * (ACCEPT_UNTIL - ACCEPT_FROM));
+      // Fewer acceptances over the lunch break.
+      if (second >= LUNCH_FROM && second < LUNCH_UNTIL && rng() < 0.7) continue;
+      seconds.push(second);
+    }
+    seconds.sort((x, y) => x - y);
+    seconds.forEach((second, index) => {
+      const acceptedAt = shanghaiInstant(day, second);
+      const item = this.#pickItem(rng);
+      const caseNo = generateCaseNo(this.#countyCode, acceptedAt, index + 1);
+      for (const event of generateCase({ rng, caseNo, item, acceptedAt })) {
+        this.#pending.push({ at: Date.parse(event.occurredAt), event });
+      }
+    });
+    if (this.#generatedThrough !== undefined) {
+      this.#log(`模拟器: 已排定 ${formatShanghai(shanghaiInstant(day, 0)).slice(0, 10)} 的 ${count} 件办件 scheduled ${count} cases`);
+    }
+    return count;
+  }
+
+  #pickItem(rng: () => number): CatalogItem {
+    const total = this.#itemWeights.reduce((sum, w) => sum + w, 0);
+    let r = rng() * total;
+    for (let i = 0; i < this.#items.length; i++) {
+      r -= this.#itemWeights[i] ?? 0;
+      const item = this.#items[i];
+      if (r < 0 && item !== undefined) return item;
+    }
+    const last = this.#items.at(-1);
+    if (last === undefined) throw new RangeError('CaseSimulator: the catalog has no items');
+    return last;
+  }
+
+  /** Posts, in order and in batches, every pending event whose time has come on `clock()`. */
+  async #flushDue(): Promise<void> {
+    const now = this.#clock().getTime();
+    let due = 0;
+    while (due < this.#pending.length && (this.#pending[due]?.at ?? Infinity) <= now) due++;
+    while (due > 0) {
+      if (this.#stopping) throw new Stopped();
+      const size = Math.min(this.#batchSize, due);
+      await this.#postEvents(this.#pending.slice(0, size).map((p) => p.event));
+      this.#pending.splice(0, size);
+      due -= size;
+    }
+  }
+
+  async #postEvents(events: DemoCaseEvent[]): Promise<void> {
+    const answer = await this.#request('POST', '/api/v1/events', { events });
+    if (answer.status >= 400 || !isEventsAnswer(answer.body)) {
+      // A refused batch would be refused again: count it and move on.
+      this.#stats.failed += events.length;
+      this.#log(`模拟器: ${events.length} 条事件被拒收 batch refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
+      return;
+    }
+    const { accepted, duplicates, rejected, results } = answer.body;
+    this.#stats.sent += events.length;
+    this.#stats.accepted += accepted;
+    this.#stats.duplicates += duplicates;
+    this.#stats.rejected += rejected;
+    this.#log(
+      `模拟器: 已发送 ${events.length} 条事件 (${accepted} accepted, ${duplicates} duplicates, ${rejected} rejected)`,
+    );
+    for (const result of results.filter((r) => r.status === 'rejected').slice(0, 3)) {
+      const reason = result.error ? `${result.error.code ?? ''} ${result.error.message ?? ''}`.trim() : 'no reason given';
+      this.#log(`模拟器: 事件 ${result.eventId ?? '?'} 被拒绝 rejected: ${reason}`);
+    }
+  }
+
+  /**
+   * One HTTP request, retried with exponential backoff on network errors, timeouts, 5xx and 429.
+   * A 4xx answer is returned to the caller; stop() interrupts the backoff, not the request.
+   */
+  async #request(method: 'PUT' | 'POST', path: string, body: unknown): Promise<HttpAnswer> {
+    const fetchFn = this.#fetch;
+    let delay = this.#retryInitialMs;
+    for (let attempt = 1; ; attempt++) {
+      if (this.#stopping) throw new Stopped();
+      try {
+        const response = await fetchFn(`${this.#baseUrl}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(this.#requestTimeoutMs),
+        });
+        const text = await response.text();
+        if (response.status >= 500 || response.status === 429) {
+          throw new RetryableAnswer(`HTTP ${response.status} ${excerpt(text)}`);
+        }
+        let parsed: unknown = text;
+        try {
+          parsed = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          // Not JSON: keep the text for the log.
+        }
+        return { status: response.status, body: parsed };
+      } catch (error) {
+        this.#log(
+          `模拟器: 请求失败，${(delay / 1000).toFixed(1)} 秒后重试 ${method} ${path} failed ` +
+            `(attempt ${attempt}: ${describe(error)})`,
+        );
+        await this.#sleep(delay);
+        delay = Math.min(delay * 2, this.#retryMaxMs);
+      }
+    }
+  }
+
+  /** Waits `ms`, or less if stop() is called. */
+  #sleep(ms: number): Promise<void> {
+    if (this.#stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * `GET /health` (public: load balancers and the parent probe it) and `GET /metrics` (behind the
+ * bearer token; Prometheus sends it with `authorization` in its scrape config).
+ */
+import Router from '@koa/router';
+import type { Redis } from 'ioredis';
+import type { Middleware } from 'koa';
+import type { Settings } from '../config/settings.ts';
+import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
+import { query } from '../db/sql.ts';
+import type { RequestState } from '../http/state.ts';
+import type { TimeRules } from '../timelimits/time-rules.ts';
+import type { NodeMetrics } from './metrics.ts';
+
+export interface HealthDeps {
+  settings: Settings;
+  rules: TimeRules;
+  redis: Redis;
+  metrics: NodeMetrics;
+  now: () => Date;
+}
+
+async function probe<T>(check: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await check() };
+  } catch (error) {
+    return { ok: false, error: (error as Error).message.slice(0, 200) };
+  }
+}
+
+export function healthRouter(deps: HealthDeps, auth: Middleware<RequestState>): Router<RequestState> {
+  const router = new Router<RequestState>();
+
+  router.get('/health', async (ctx) => {
+    const today = localDayOf(deps.now());
+    // Years the node judges by now: this one, and every year an open case's timeline reaches.
+    const database = await probe(async () => {
+      const [span] = await query<{ last: string | null }>(ctx.state.em,
+        "SELECT max(greatest(deadline, red_card_on))::text AS last FROM cases WHERE status IN ('open', 'paused')");
+      return span?.last ?? null;
+    });
+    const redis = await probe(() => deps.redis.ping());
+    const calendar = deps.rules.current.calendar;
+    const lastDay = database.ok && database.value ? Math.max(today, dayFromIso(database.value)) : today;
+    const missing = calendar.fallbackYears(today, lastDay);
+    const warnings = missing.map((year) => `${year} 年节假日安排未加载, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday fallback)`);
+    const healthy = database.ok && redis.ok;
+    ctx.status = healthy ? 200 : 503;
+    ctx.body = {
+      status: healthy ? (warnings.length > 0 ? 'degraded' : 'ok') : 'down',
+      node: { code: deps.settings.nodeCode, level: deps.settings.nodeLevel, name: deps.settings.nodeName },
+      database: database.ok ? { ok: true } : { ok: false, error: database.error },
+      redis: redis.ok ? { ok: true } : { ok: false, error: redis.error },
+      calendar: { years: calendar.years(), currentYear: yearOf(today), missingYears: missing },
+      warnings,
+    };
+  });
+
+  router.get('/metrics', auth, async (ctx) => {
+    ctx.type = deps.metrics.registry.contentType;
+    ctx.body = await deps.metrics.registry.metrics();
+  });
+
+  return router;
+}

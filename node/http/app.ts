@@ -1,0 +1,64 @@
+/**
+ * The Koa application of a node: request context, error renderer, security headers, JSON body
+ * parsing with a size limit, then the public routes and the `/api/v1` routes behind the bearer
+ * token. Handlers stay thin; the feature folders hold the work.
+ */
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Redis } from 'ioredis';
+import type { Settings } from '../config/settings.ts';
+import type { NodeMetrics } from '../health/metrics.ts';
+import { healthRouter } from '../health/health-routes.ts';
+import type { TimeRules } from '../timelimits/time-rules.ts';
+import { policyRouter } from '../timelimits/policy-routes.ts';
+import { calendarRouter } from '../calendar/calendar-routes.ts';
+import { catalogRouter } from '../catalog/catalog-routes.ts';
+import { caseRouter } from '../cases/case-routes.ts';
+import { importRouter } from '../imports/import-routes.ts';
+import type { ImportQueue } from '../imports/import-queue.ts';
+import { bearerAuth } from './bearer-auth.ts';
+import { errorRenderer } from './error-renderer.ts';
+import { requestContext } from './request-context.ts';
+import { securityHeaders } from './security-headers.ts';
+import type { RequestState } from './state.ts';
+
+export interface AppDeps {
+  settings: Settings;
+  orm: MikroORM;
+  logger: Logger;
+  redis: Redis;
+  metrics: NodeMetrics;
+  rules: TimeRules;
+  imports: ImportQueue;
+  now: () => Date;
+}
+
+export function createApp(deps: AppDeps): Koa<RequestState> {
+  const app = new Koa<RequestState>({ proxy: false });
+  const auth = bearerAuth(deps.settings.adminToken);
+
+  app.use(requestContext(deps.orm, deps.logger, deps.metrics));
+  app.use(errorRenderer());
+  app.use(securityHeaders());
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
+
+  const publicRoutes = healthRouter(deps, auth);
+  app.use(publicRoutes.routes()).use(publicRoutes.allowedMethods());
+
+  const api = new Router<RequestState>({ prefix: '/api/v1' });
+  api.use(auth);
+  for (const router of [
+    catalogRouter(),
+    caseRouter(deps),
+    calendarRouter(deps.rules),
+    policyRouter(deps.rules),
+    importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
+  ]) {
+    api.use(router.routes(), router.allowedMethods());
+  }
+  app.use(api.routes()).use(api.allowedMethods());
+  return app;
+}

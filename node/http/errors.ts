@@ -1,0 +1,37 @@
+/**
+ * The one catalogue of errors a caller can see. Each has a stable code, an HTTP status and a
+ * default message; handlers throw `AppError`, and the error renderer turns it into
+ * `{error: {code, message, details}}`. Anything that is not an AppError is a 500 whose details
+ * never leave the server.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: '请求内容不符合格式要求 (request does not match the schema)' },
+  INVALID_JSON: { status: 400, message: '请求体不是合法的 JSON (body is not valid JSON)' },
+  INVALID_PARAMETER: { status: 400, message: '参数无效 (invalid parameter)' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: '不支持的内容类型 (unsupported content type)' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: '请求体过大 (body too large)' },
+  UNAUTHORIZED: { status: 401, message: '需要有效的访问令牌 (a valid bearer token is required)' },
+  NOT_FOUND: { status: 404, message: '资源不存在 (not found)' },
+  UNKNOWN_DEPARTMENT: { status: 422, message: '部门不存在 (unknown department)' },
+  LIMIT_ABOVE_LEGAL: { status: 422, message: '承诺时限不得超过法定时限 (committed limit above the legal limit)' },
+  POLICY_INVALID: { status: 422, message: '时限策略不一致 (inconsistent time-limit policy)' },
+  INTERNAL: { status: 500, message: '服务器内部错误 (internal error)' },
+  UNAVAILABLE: { status: 503, message: '服务暂不可用 (service unavailable)' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An error meant for the caller: a stable code, a message, and details that name the field. */
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}, message?: string) {
+    super(message ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+  }
+}

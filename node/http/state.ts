@@ -1,0 +1,10 @@
+/** What every request carries through the middleware chain. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+
+export interface RequestState {
+  requestId: string;
+  /** A request-scoped fork of the ORM's EntityManager. */
+  em: EntityManager;
+  log: Logger;
+}

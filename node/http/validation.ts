@@ -1,0 +1,66 @@
+/**
+ * JSON Schema validation for every wire format, against the files in `schemas/` (the published
+ * contract). Errors are turned into details that name the field (`/events/3/occurredAt`).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { FormatsPlugin } from 'ajv-formats';
+import { AppError } from './errors.ts';
+
+const SCHEMA_DIR = new URL('../../schemas/', import.meta.url);
+const ID_PREFIX = 'https://supervision.example/schemas/';
+
+// ajv-formats is CommonJS with an `exports.default`; require() gives the plugin without ESM wrapping.
+const addFormats = createRequire(import.meta.url)('ajv-formats') as FormatsPlugin;
+
+const ajv = new Ajv2020({ allErrors: false, discriminator: true, strict: true, strictRequired: false, strictTypes: false, useDefaults: true });
+addFormats(ajv, ['date-time', 'date']);
+for (const file of readdirSync(SCHEMA_DIR)) {
+  if (file.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')));
+}
+
+const compiled = new Map<string, ValidateFunction>();
+
+function validatorFor(schemaFile: string): ValidateFunction {
+  let validate = compiled.get(schemaFile);
+  if (!validate) {
+    validate = ajv.getSchema(ID_PREFIX + schemaFile);
+    if (!validate) throw new Error(`no schema ${schemaFile} in schemas/`);
+    compiled.set(schemaFile, validate);
+  }
+  return validate;
+}
+
+/** The field an Ajv error is about, as a JSON pointer (a missing property is named itself). */
+function fieldOf(error: ErrorObject, prefix: string): string {
+  const base = prefix + error.instancePath;
+  if (error.keyword === 'required') return `${base}/${String(error.params.missingProperty)}`;
+  if (error.keyword === 'additionalProperties') return `${base}/${String(error.params.additionalProperty)}`;
+  if (error.keyword === 'discriminator') return `${base}/${String(error.params.tag)}`;
+  return base === '' ? '/' : base;
+}
+
+/** A schema violation in caller terms: the field, and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** Validates `data` against `schemaFile`; answers the first problem, or null when it conforms. */
+export function checkSchema(schemaFile: string, data: unknown, fieldPrefix = ''): FieldProblem | null {
+  const validate = validatorFor(schemaFile);
+  if (validate(data)) return null;
+  const error = validate.errors?.[0];
+  if (!error) return { field: fieldPrefix || '/', problem: 'invalid' };
+  const allowed = error.keyword === 'enum' ? `: ${(error.params.allowedValues as unknown[]).join(', ')}` : '';
+  return { field: fieldOf(error, fieldPrefix), problem: `${error.message ?? 'invalid'}${allowed}` };
+}
+
+/** Throws VALIDATION_FAILED (400) naming the field when `data` does not conform. */
+export function assertSchema(schemaFile: string, data: unknown): void {
+  const problem = checkSchema(schemaFile, data);
+  if (problem) {
+    throw new AppError('VALIDATION_FAILED', { ...problem }, `字段 ${problem.field} 无效 (invalid field ${problem.field}: ${problem.problem})`);
+  }
+}

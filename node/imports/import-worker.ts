@@ -1,0 +1,98 @@
+/**
+ * The import worker: parses the stored body and ingests it in chunks. Each chunk's events and the
+ * import's counters commit in one transaction, so a worker that dies mid-import resumes after the
+ * last committed row and nothing is counted twice. Progress is reported on the job and the row.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import { execute, query } from '../db/sql.ts';
+import { ingestEvents } from '../cases/ingest.ts';
+import { insertRejections } from '../cases/case-store.ts';
+import { eventError } from '../cases/event-rejection.ts';
+import type { TimeRules } from '../timelimits/time-rules.ts';
+import type { NodeMetrics } from '../health/metrics.ts';
+import { IMPORT_QUEUE, type ImportJobData } from './import-queue.ts';
+import { parseImportRows, type ImportFormat, type ImportRow } from './import-rows.ts';
+
+const CHUNK_ROWS = 2000;
+
+export interface ImportWorkerDeps {
+  orm: MikroORM;
+  rules: TimeRules;
+  logger: Logger;
+  metrics: NodeMetrics;
+  now: () => Date;
+}
+
+interface ImportHead {
+  format: ImportFormat;
+  status: string;
+  processed_rows: number;
+  body: Buffer;
+}
+
+async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: string, rows: ImportRow[], processedAfter: number): Promise<{ accepted: number; duplicates: number; rejected: number }> {
+  const source = `import:${importId}`;
+  const receivedAt = deps.now();
+  return em.transactional(async (tx) => {
+    const parsed = rows.filter((row) => row.problem === undefined);
+    const broken = rows.filter((row) => row.problem !== undefined);
+    const summary = await ingestEvents(tx, deps.rules, parsed.map((row) => row.value), {
+      source, receivedAt, fieldPrefix: (index) => `line ${parsed[index]?.line}`, lineOf: (index) => parsed[index]?.line ?? 0,
+    });
+    await insertRejections(tx, broken.map((row) => {
+      const error = eventError('VALIDATION_FAILED', { field: `line ${row.line}`, problem: row.problem });
+      return { event_id: null, case_no: null, code: error.code, message: error.message, details: error.details, payload: row.value, line: row.line };
+    }), source, receivedAt);
+    const rejected = summary.rejected + broken.length;
+    await execute(tx, `UPDATE imports SET processed_rows = $2, accepted = accepted + $3, duplicates = duplicates + $4, rejected = rejected + $5
+      WHERE id = $1`, [importId, processedAfter, summary.accepted, summary.duplicates, rejected]);
+    return { accepted: summary.accepted, duplicates: summary.duplicates, rejected };
+  });
+}
+
+async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promise<void> {
+  const { importId } = job.data;
+  const em = deps.orm.em.fork();
+  const [head] = await query<ImportHead>(em, 'SELECT format, status, processed_rows, body FROM imports WHERE id = $1', [importId]);
+  if (!head) throw new UnrecoverableError(`import ${importId} does not exist`);
+  if (head.status === 'done' || head.status === 'failed') return;
+  await execute(em, "UPDATE imports SET status = 'running', started_at = coalesce(started_at, $2) WHERE id = $1", [importId, deps.now()]);
+
+  const rows = parseImportRows(head.format, head.body.toString('utf8'));
+  await execute(em, 'UPDATE imports SET total_rows = $2 WHERE id = $1', [importId, rows.length]);
+  const log = deps.logger.child({ importId });
+  for (let start = head.processed_rows; start < rows.length; start += CHUNK_ROWS) {
+    const chunk = rows.slice(start, start + CHUNK_ROWS);
+    const counts = await ingestChunk(em, deps, importId, chunk, start + chunk.length);
+    deps.metrics.importRows.inc({ status: 'accepted' }, counts.accepted);
+    deps.metrics.importRows.inc({ status: 'duplicate' }, counts.duplicates);
+    deps.metrics.importRows.inc({ status: 'rejected' }, counts.rejected);
+    await job.updateProgress({ processedRows: start + chunk.length, totalRows: rows.length });
+    log.info({ processedRows: start + chunk.length, totalRows: rows.length }, '导入进度 (import progress)');
+  }
+  await execute(em, "UPDATE imports SET status = 'done', finished_at = $2 WHERE id = $1", [importId, deps.now()]);
+}
+
+/** Starts the one worker of the imports queue. */
+export function startImportWorker(connection: Redis, prefix: string, deps: ImportWorkerDeps): Worker<ImportJobData> {
+  const worker = new Worker<ImportJobData>(IMPORT_QUEUE, (job) => runImport(deps, job), { connection, prefix, concurrency: 1 });
+  worker.on('failed', (job, error) => {
+    deps.logger.error({ importId: job?.data.importId, err: error, attemptsMade: job?.attemptsMade }, 'import attempt failed');
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      const em = deps.orm.em.fork();
+      void execute(em, "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [job.data.importId, error.message.slice(0, 1000), deps.now()])
+        .catch((err: unknown) => deps.logger.error({ err }, 'could not mark import failed'));
+    }
+  });
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'import worker error'));
+  return worker;
+}
+
+/** Imports left queued or running by a stopped node, to enqueue again at start. */
+export async function unfinishedImports(em: EntityManager): Promise<string[]> {
+  const rows = await query<{ id: string }>(em, "SELECT id FROM imports WHERE status IN ('queued', 'running') ORDER BY created_at");
+  return rows.map((row) => row.id);
+}
