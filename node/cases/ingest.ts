@@ -80,16 +80,18 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
   };
 
   // 1. Schema, content hash, and repeats inside the batch itself.
-  const candidates: Candidate[] = [];
-  const firstById = new Map<string, Candidate>();
+  const valid: { index: number; event: CaseEvent }[] = [];
   for (const [index, raw] of rawEvents.entries()) {
     const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
-    if (problem) {
-      refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
-      continue;
-    }
-    const event = raw as CaseEvent;
-    const stored = await toStoredEvent(event);
+    if (problem) refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
+    else valid.push({ index, event: raw as CaseEvent });
+  }
+  // Query passwords are hashed concurrently on the libuv pool rather than one after another.
+  const storedForms = await Promise.all(valid.map(({ event }) => toStoredEvent(event)));
+  const candidates: Candidate[] = [];
+  const firstById = new Map<string, Candidate>();
+  for (const [position, { index, event }] of valid.entries()) {
+    const stored = storedForms[position]!;
     const candidate: Candidate = { index, event, stored, hash: contentHash(stored) };
     const earlier = firstById.get(event.eventId);
     if (earlier) {

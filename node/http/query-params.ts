@@ -1,5 +1,6 @@
 /** Parsing of query-string parameters shared by the list routes: `at`, `limit`, `cursor`. */
 import { AppError } from './errors.ts';
+import { parseInstant } from '../calendar/local-date.ts';
 
 /** `?at=` as an instant: ISO 8601 with an offset; defaults to `now()` (the one place the wall clock enters). */
 export function parseAt(raw: unknown, now: () => Date): Date {
@@ -7,9 +8,12 @@ export function parseAt(raw: unknown, now: () => Date): Date {
   if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw)) {
     throw new AppError('INVALID_PARAMETER', { field: 'at', problem: 'must be an ISO 8601 instant with an offset, e.g. 2026-03-02T10:00:00+08:00' });
   }
-  const at = new Date(raw);
-  if (Number.isNaN(at.getTime())) throw new AppError('INVALID_PARAMETER', { field: 'at', problem: 'not a valid instant' });
-  return at;
+  // Strict: new Date() would roll 2026-02-30 over to March and read 24:00 as the next day.
+  try {
+    return new Date(parseInstant(raw));
+  } catch {
+    throw new AppError('INVALID_PARAMETER', { field: 'at', problem: 'not a valid instant' });
+  }
 }
 
 /** `?limit=`: 1..max, default `fallback`. */

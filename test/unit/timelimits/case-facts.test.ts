@@ -177,6 +177,13 @@ describe('timelimits/foldCaseEvents', () => {
       expect(facts.suspensions).to.deep.equal([{ startDay: d('2025-09-30'), endDay: d('2025-09-30'), procedure: 'special' }]);
     });
 
+    it('resumes a suspension sent with the same instant, whatever the input order', () => {
+      const at = '2025-03-05T10:00:00+08:00';
+      const facts = foldCaseEvents([accepted('2025-03-03T09:00:00+08:00'), resumed(at), suspended(at)]);
+      expect(facts.status).to.equal('open');
+      expect(facts.suspensions).to.deep.equal([{ startDay: d('2025-03-05'), endDay: d('2025-03-05'), procedure: 'special' }]);
+    });
+
     it('breaks ties of type by eventId', () => {
       const at = '2025-03-04T10:00:00+08:00';
       const a = stage(at, 'review', 'id-a');

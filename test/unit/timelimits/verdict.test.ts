@@ -167,7 +167,7 @@ describe('timelimits/evaluateCase', () => {
       const v = verdictAt([accepted('2026-02-13T20:00:00Z')], item(1), '2026-02-20T10:00:00+08:00');
       expect(v.acceptedAt).to.equal('2026-02-13T20:00:00Z');
       expect(clock(v)).to.deep.equal({
-        status: 'open', deadline: '2026-02-24', remainingDays: 1, overdueDays: null === null ? 0 : 0, light: 'green', cards: [], onTime: null, early: null,
+        status: 'open', deadline: '2026-02-24', remainingDays: 1, overdueDays: 0, light: 'green', cards: [], onTime: null, early: null,
       });
     });
 
@@ -425,7 +425,8 @@ describe('timelimits/evaluateCase', () => {
     const timeline = computeTimeline(facts, 5, 'workday', CALENDAR, DEFAULT_TIME_POLICY);
     // A database round trip of the cached dates.
     const cached = JSON.parse(JSON.stringify(timeline)) as typeof timeline;
-    for (let day = dayFromIso('2025-01-24'); day <= dayFromIso('2025-02-20'); day++) {
+    // From the day of the last event on, the cache is what evaluateCase would fold.
+    for (let day = dayFromIso('2025-02-05'); day <= dayFromIso('2025-02-20'); day++) {
       const at = new Date(day * 86_400_000 + 12 * 3_600_000); // 20:00 Shanghai
       expect(verdictFromTimeline(facts, item(5), limit, cached, CALENDAR, day)).to.deep.equal(
         evaluateCase({ caseNo: CASE_NO, events, item: item(5), calendar: CALENDAR, policy: DEFAULT_TIME_POLICY, at }),

