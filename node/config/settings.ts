@@ -68,10 +68,15 @@ function integer(raw: RawSettings, key: Key, fallback: number, min: number, max:
   return value;
 }
 
-/** Builds settings from an environment-like map (process.env by default). */
+const DEFAULTS_FILE = new URL('../../config/defaults.json', import.meta.url).pathname;
+
+/**
+ * Builds settings from an environment-like map (process.env by default). Layers, last wins:
+ * config/defaults.json, the file named by NODE_CONFIG, the environment.
+ */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const fromFile = env.NODE_CONFIG ? readConfigFile(env.NODE_CONFIG) : {};
-  const raw: RawSettings = { ...fromFile };
+  const raw: RawSettings = { ...readConfigFile(DEFAULTS_FILE), ...fromFile };
   for (const key of KEYS) {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;

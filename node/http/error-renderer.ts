@@ -28,7 +28,12 @@ export function errorRenderer(): Middleware<RequestState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new AppError('NOT_FOUND', { path: ctx.path });
+      if (ctx.body === undefined) {
+        if (ctx.status === 404) throw new AppError('NOT_FOUND', { path: ctx.path });
+        // The routers' allowedMethods() answer these with a bare status; callers get the usual shape.
+        if (ctx.status === 405) throw new AppError('METHOD_NOT_ALLOWED', { method: ctx.method, allowed: ctx.response.get('Allow').split(/,\s*/).filter(Boolean) });
+        if (ctx.status === 501) throw new AppError('NOT_IMPLEMENTED', { method: ctx.method });
+      }
     } catch (caught) {
       const appError = caught instanceof AppError ? caught : fromHttpError(caught as HttpishError);
       const error = appError ?? new AppError('INTERNAL', { requestId: ctx.state.requestId });

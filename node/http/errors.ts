@@ -12,6 +12,8 @@ export const ERRORS = {
   PAYLOAD_TOO_LARGE: { status: 413, message: '请求体过大 (body too large)' },
   UNAUTHORIZED: { status: 401, message: '需要有效的访问令牌 (a valid bearer token is required)' },
   NOT_FOUND: { status: 404, message: '资源不存在 (not found)' },
+  METHOD_NOT_ALLOWED: { status: 405, message: '该资源不支持此请求方法 (method not allowed on this resource)' },
+  NOT_IMPLEMENTED: { status: 501, message: '不支持的请求方法 (request method not implemented)' },
   UNKNOWN_DEPARTMENT: { status: 422, message: '部门不存在 (unknown department)' },
   LIMIT_ABOVE_LEGAL: { status: 422, message: '承诺时限不得超过法定时限 (committed limit above the legal limit)' },
   POLICY_INVALID: { status: 422, message: '时限策略不一致 (inconsistent time-limit policy)' },

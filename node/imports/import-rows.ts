@@ -83,9 +83,28 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path.at(-1)!] = value;
 }
 
+/**
+ * The line where each CSV record starts, header included. csv-parse's `info.lines` is the line where
+ * a record ends, and it counts a CRLF inside a quoted cell as two lines; a sender looks for the row
+ * where it starts. A record starts on a non-empty line that begins outside quotes (a doubled quote
+ * toggles twice, so escapes need no special case).
+ */
+function csvRecordStarts(body: string): number[] {
+  const starts: number[] = [];
+  let quoted = false;
+  for (const [index, text] of body.split(/\r?\n/).entries()) {
+    if (!quoted && text !== '') starts.push(index + 1);
+    for (const char of text) if (char === '"') quoted = !quoted;
+  }
+  return starts;
+}
+
 function csvRows(body: string): ImportRow[] {
   const records = parse(body, { bom: true, columns: true, skip_empty_lines: true, relax_column_count: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
-  return records.map(({ record, info }) => {
+  const starts = csvRecordStarts(body);
+  // starts[0] is the header; if the two scans ever disagree, fall back to csv-parse's count.
+  const lineOf = starts.length === records.length + 1 ? (index: number) => starts[index + 1]! : (index: number) => records[index]!.info.lines;
+  return records.map(({ record }, index) => {
     const event: Record<string, unknown> = {};
     for (const [column, cell] of Object.entries(record)) {
       const place = CSV_COLUMNS[column];
@@ -93,7 +112,7 @@ function csvRows(body: string): ImportRow[] {
       const [path, value] = place(cell);
       setPath(event, path, value);
     }
-    return { line: info.lines, value: event };
+    return { line: lineOf(index), value: event };
   });
 }
 
