@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { loadSettings, SettingsError } from '../../../node/config/settings.ts';
+
+const BASE = { ADMIN_TOKEN: 'a-long-enough-admin-token', DATABASE_URL: 'postgres://u@h/db', NODE_CODE: '610203' };
+
+function configFile(content: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'settings-'));
+  const path = join(dir, 'node.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+describe('settings', () => {
+  it('refuses to start without ADMIN_TOKEN and says why', () => {
+    expect(() => loadSettings({ DATABASE_URL: BASE.DATABASE_URL, NODE_CODE: '610203' }))
+      .to.throw(SettingsError, /ADMIN_TOKEN is not set/);
+  });
+
+  it('refuses a short ADMIN_TOKEN, a bad NODE_CODE, an unknown level and a bad port', () => {
+    expect(() => loadSettings({ ...BASE, ADMIN_TOKEN: 'short' })).to.throw(SettingsError, /at least 16/);
+    expect(() => loadSettings({ ...BASE, NODE_CODE: '61020' })).to.throw(SettingsError, /NODE_CODE/);
+    expect(() => loadSettings({ ...BASE, NODE_LEVEL: 'town' })).to.throw(SettingsError, /NODE_LEVEL/);
+    expect(() => loadSettings({ ...BASE, PORT: '70000' })).to.throw(SettingsError, /PORT/);
+  });
+
+  it('takes defaults from config/defaults.json', () => {
+    const settings = loadSettings(BASE);
+    expect(settings.port).to.equal(8080);
+    expect(settings.redisUrl).to.equal('redis://127.0.0.1:6379');
+    expect(settings.nodeLevel).to.equal('county');
+    expect(settings.jsonLimitBytes).to.equal(8388608);
+    expect(settings.queuePrefix).to.equal('sv-610203');
+    expect(settings.nodeName).to.equal('监察节点 610203');
+  });
+
+  it('layers defaults, then NODE_CONFIG, then the environment', () => {
+    const path = configFile({ PORT: 9000, NODE_LEVEL: 'city', NODE_NAME: '铜川市电子监察节点', NODE_CODE: '610200' });
+    const fromFile = loadSettings({ ...BASE, NODE_CODE: '', NODE_CONFIG: path });
+    expect(fromFile.port).to.equal(9000);
+    expect(fromFile.nodeLevel).to.equal('city');
+    expect(fromFile.nodeCode).to.equal('610200');
+    expect(fromFile.nodeName).to.equal('铜川市电子监察节点');
+    const envWins = loadSettings({ ...BASE, NODE_CONFIG: path, PORT: '9100' });
+    expect(envWins.port).to.equal(9100);
+    expect(envWins.nodeCode).to.equal('610203');
+  });
+
+  it('names the problem in a broken or unknown-key config file', () => {
+    expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile('{ not json') })).to.throw(SettingsError, /cannot be read as JSON/);
+    expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile({ PROT: 1 }) })).to.throw(SettingsError, /unknown key PROT/);
+    expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile([1]) })).to.throw(SettingsError, /JSON object/);
+  });
+});
