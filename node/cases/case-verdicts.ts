@@ -120,7 +120,11 @@ export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, 
 
   // Cases whose facts at `at` are their facts now: filter in SQL on the cached timeline.
   const fresh = scope(true);
-  if (filter.light) fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, fresh.bind(isoFromDay(atDay)))}`);
+  if (filter.light) {
+    // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
+    const t = filter.light === 'paused' ? '' : fresh.bind(isoFromDay(atDay));
+    fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, t)}`);
+  }
   if (filter.status) fresh.add(`status = ${fresh.bind(filter.status)}`);
   const freshRows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
     FROM cases WHERE ${fresh.sql()} ORDER BY case_no LIMIT ${limit + 1}`, fresh.params);

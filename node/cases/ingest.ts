@@ -79,7 +79,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     results[index] = { eventId: results[index]?.eventId ?? null, status: 'rejected', error };
   };
 
-  // 1. Schema, content hash, and repeats inside the batch itself.
+  // 1. Schema and content hash of each event on its own.
   const valid: { index: number; event: CaseEvent }[] = [];
   for (const [index, raw] of rawEvents.entries()) {
     const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
@@ -88,30 +88,33 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
   }
   // Query passwords are hashed concurrently on the libuv pool rather than one after another.
   const storedForms = await Promise.all(valid.map(({ event }) => toStoredEvent(event)));
-  const candidates: Candidate[] = [];
-  const firstById = new Map<string, Candidate>();
-  for (const [position, { index, event }] of valid.entries()) {
+  const occurrences: Candidate[] = valid.map(({ index, event }, position) => {
     const stored = storedForms[position]!;
-    const candidate: Candidate = { index, event, stored, hash: contentHash(stored) };
-    const earlier = firstById.get(event.eventId);
-    if (earlier) {
-      if (earlier.hash === candidate.hash) results[index] = { eventId: event.eventId, status: 'duplicate' };
-      else refuse(index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(index)}/eventId`, eventId: event.eventId, firstAt: options.fieldPrefix(earlier.index) }));
-      continue;
-    }
-    firstById.set(event.eventId, candidate);
-    candidates.push(candidate);
-  }
+    return { index, event, stored, hash: contentHash(stored) };
+  });
 
   return em.transactional(async (tx) => {
     await lockRulesShared(tx);
-    // 2. Already-held eventIds: the same content is a duplicate, other content a conflict.
-    const held = await findEventHashes(tx, candidates.map((c) => c.event.eventId));
-    const fresh = candidates.filter((c) => {
-      const hash = held.get(c.event.eventId);
-      if (hash === undefined) return true;
-      if (hash === c.hash) results[c.index] = { eventId: c.event.eventId, status: 'duplicate' };
-      else refuse(c.index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(c.index)}/eventId`, eventId: c.event.eventId }));
+    // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
+    //    does not hold yet, the first occurrence in the batch is the one that counts.
+    const held = await findEventHashes(tx, [...new Set(occurrences.map((c) => c.event.eventId))]);
+    const firstById = new Map<string, Candidate>();
+    const fresh = occurrences.filter((c) => {
+      const id = c.event.eventId;
+      const field = `${options.fieldPrefix(c.index)}/eventId`;
+      const heldHash = held.get(id);
+      if (heldHash !== undefined) {
+        if (heldHash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
+        else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id }));
+        return false;
+      }
+      const earlier = firstById.get(id);
+      if (earlier === undefined) {
+        firstById.set(id, c);
+        return true;
+      }
+      if (earlier.hash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
+      else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id, firstAt: options.fieldPrefix(earlier.index) }));
       return false;
     });
 
@@ -143,7 +146,9 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     const accepted = checked.filter((c) => {
       if (!isIntake(c.event)) return true;
       const holder = intakeOf.get(c.event.caseNo);
-      if (holder === undefined) {
+      // The holder being this very eventId means a concurrent send of it committed first: step 5
+      // classifies it by content as a duplicate or a conflict.
+      if (holder === undefined || holder === c.event.eventId) {
         intakeOf.set(c.event.caseNo, c.event.eventId);
         return true;
       }

@@ -13,7 +13,7 @@ export function bearerAuth(adminToken: string): Middleware<RequestState> {
   const expected = digest(adminToken);
   return async (ctx, next) => {
     const header = ctx.get('authorization');
-    const match = /^Bearer ([\x21-\x7e]+)$/.exec(header);
+    const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header); // the scheme is case-insensitive (RFC 7235)
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       throw new AppError('UNAUTHORIZED', {}, header ? '访问令牌无效 (invalid bearer token)' : undefined);
     }

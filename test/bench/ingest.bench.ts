@@ -11,7 +11,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DemoCaseEvent } from '../../node/demo/case-scenarios.ts';
 import { ingestWorkload, loadCatalog, requestBodies, sendBodies } from './dataset.ts';
-import { envInt, progress, startBenchNode } from './support.ts';
+import { envInt, hostCpuTicks, progress, startBenchNode } from './support.ts';
 
 export interface IngestResult {
   bench: 'ingest';
@@ -21,6 +21,10 @@ export interface IngestResult {
   baseline: { name: 'pg-copy'; rowsPerSec: number };
   ratio: number;
   rssMB: number | null;
+  /** Node process CPU per event, in microseconds. */
+  nodeCpuUsPerEvent: number | null;
+  /** Share of the host's CPU (both cores) busy during the timed run, anything included. */
+  hostBusyPct: number;
   cases: number;
   batch: number;
   concurrency: number;
@@ -76,10 +80,17 @@ export async function runIngest(): Promise<IngestResult> {
     await db.query('CHECKPOINT');
 
     progress(`ingest: posting ${bodies.length} requests of ${batch} events, ${concurrency} in flight`);
+    const cpuBefore = node.cpuSeconds();
+    const hostBefore = hostCpuTicks();
     const sent = await sendBodies(node.api, bodies, concurrency, 'ingest');
+    const hostAfter = hostCpuTicks();
+    const cpuAfter = node.cpuSeconds();
+    const nodeCpuUsPerEvent = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / sent.accepted);
+    const hostBusyPct = Math.round((100 * (hostAfter.busy - hostBefore.busy)) / Math.max(1, hostAfter.total - hostBefore.total));
     const rssMB = node.peakRssMB();
     const eventsPerSec = Math.round(sent.accepted / sent.seconds);
-    progress(`ingest: ${sent.accepted} accepted, ${sent.duplicates} duplicates, ${sent.rejected} rejected in ${sent.seconds.toFixed(1)} s = ${eventsPerSec} events/s, node peak RSS ${rssMB} MB`);
+    progress(`ingest: ${sent.accepted} accepted, ${sent.duplicates} duplicates, ${sent.rejected} rejected in ${sent.seconds.toFixed(1)} s = ${eventsPerSec} events/s, node peak RSS ${rssMB} MB, `
+      + `node CPU ${nodeCpuUsPerEvent} µs/event, host CPU ${hostBusyPct}% busy`);
     for (const line of sent.firstRejections) progress(`ingest: rejected ${line}`);
 
     // The figure is honest only if every event is stored once and nothing was refused.
@@ -114,6 +125,8 @@ export async function runIngest(): Promise<IngestResult> {
       baseline: { name: 'pg-copy', rowsPerSec },
       ratio: Math.round((eventsPerSec / rowsPerSec) * 1000) / 1000,
       rssMB,
+      nodeCpuUsPerEvent,
+      hostBusyPct,
       cases: workload.cases,
       batch,
       concurrency,

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from '../support/test-database.ts';
 
 export const BENCH_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -121,6 +122,26 @@ export function peakRssMB(pid: number): number | null {
   }
 }
 
+/** CPU seconds (user + system) a live process has used so far; null when /proc does not say. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th, in clock ticks (100 Hz).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU ticks of the whole host (all cores), to tell how loaded the machine was. */
+export function hostCpuTicks(): { busy: number; total: number } {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, t) => sum + t, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
 /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). */
 export async function stopChild(child: ChildProcess, graceMs = 30_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -138,8 +159,30 @@ export interface BenchNode {
   api: HttpClient;
   /** Peak RSS so far (VmHWM), in MB. */
   peakRssMB(): number | null;
+  /** CPU seconds the node process has used so far. */
+  cpuSeconds(): number | null;
   /** Stops the node (SIGTERM) and drops its database. */
   close(): Promise<void>;
+}
+
+/**
+ * Per-database PostgreSQL settings from BENCH_PG_SETTINGS, e.g.
+ * `log_min_duration_statement=0,log_parameter_max_length=0` to time every statement in the server log.
+ */
+async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
+  const settings = (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter((s) => s.trim() !== '');
+  if (settings.length === 0) return;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    for (const setting of settings) {
+      const [name, value] = setting.split('=').map((part) => part.trim());
+      if (!name || value === undefined || !/^[a-z_]+$/.test(name)) throw new Error(`BENCH_PG_SETTINGS: bad setting "${setting}"`);
+      await client.query(`ALTER DATABASE "${database.name}" SET ${name} = ${client.escapeLiteral(value)}`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -151,6 +194,7 @@ export async function startBenchNode(label: string): Promise<BenchNode> {
   const database = await createTestDatabase(`sv_bench_${label}`);
   let child: ChildProcess | null = null;
   try {
+    await applyDatabaseSettings(database);
     const port = await freePort();
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter((arg) => arg !== '');
     child = spawn(process.execPath, [...nodeArgs, 'node/main.ts'], {
@@ -178,6 +222,7 @@ export async function startBenchNode(label: string): Promise<BenchNode> {
     return {
       database, url, pid, api,
       peakRssMB: () => peakRssMB(pid),
+      cpuSeconds: () => processCpuSeconds(pid),
       async close() {
         api.close();
         await stopChild(running);
