@@ -67,12 +67,17 @@ export async function lockCases(em: EntityManager, caseNos: string[]): Promise<M
   return new Map(rows.map((row) => [row.case_no, { limitDays: row.limit_days, limitUnit: row.limit_unit }]));
 }
 
-/** Every stored event of the given cases. */
+/**
+ * Every stored event of the given cases. One index lookup per case: with `case_no = ANY(...)` and
+ * no fresh statistics (a new or bulk-loaded table) the planner expects most of the table and
+ * scans all of it; OFFSET 0 keeps the lateral subquery from being flattened into such a join.
+ */
 export async function loadCaseEvents(em: EntityManager, caseNos: string[]): Promise<Map<string, StoredEvent[]>> {
   const byCase = new Map<string, StoredEvent[]>();
   if (caseNos.length === 0) return byCase;
-  const rows = await query<{ payload: StoredEvent }>(em,
-    'SELECT payload FROM case_events WHERE case_no = ANY($1::text[]) ORDER BY seq', [caseNos]);
+  const rows = await query<{ payload: StoredEvent }>(em, `SELECT e.payload FROM unnest($1::text[]) AS c(case_no)
+    CROSS JOIN LATERAL (SELECT payload, seq FROM case_events WHERE case_no = c.case_no OFFSET 0) AS e
+    ORDER BY e.seq`, [[...new Set(caseNos)]]);
   for (const { payload } of rows) {
     const list = byCase.get(payload.caseNo);
     if (list) list.push(payload);

@@ -45,7 +45,7 @@ export function presentEvent(event: StoredEvent): Record<string, unknown> {
   return queryPasswordHash ? { ...shown, queryPasswordSet: true } : shown;
 }
 
-/** One case's verdict at `at` with the events counted; null when the node has no such case. */
+/** One case's verdict at `at` with the events counted; null when the node has no such case at `at`. */
 export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, caseNo: string, at: Date): Promise<(Verdict & { events: Record<string, unknown>[] }) | null> {
   const [row] = await query<CaseRow>(em, 'SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases WHERE case_no = $1', [caseNo]);
   if (!row) return null;
@@ -54,6 +54,8 @@ export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, c
   const counted = stored
     .filter((event) => Date.parse(event.occurredAt) <= atMs)
     .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt));
+  // Before its first event the case did not exist yet: the same answer the list gives.
+  if (counted.length === 0) return null;
   const verdict = evaluateCase({ caseNo, events: counted as CaseEvent[], item: itemOf(row), calendar: rules.calendar, policy: rules.policy, at });
   return { ...verdict, events: counted.map(presentEvent) };
 }

@@ -21,6 +21,7 @@ import { importRouter } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
+import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { RequestState } from './state.ts';
@@ -48,8 +49,12 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   const publicRoutes = healthRouter(deps, auth);
   app.use(publicRoutes.routes()).use(publicRoutes.allowedMethods());
 
+  // Authentication runs before routing, so an unknown /api path without a token answers 401, not
+  // 404, and nobody can probe which routes exist.
+  app.use(async (ctx, next) => (ctx.path === '/api' || ctx.path.startsWith('/api/') ? auth(ctx, next) : next()));
+  app.use(requireJsonWrites());
+
   const api = new Router<RequestState>({ prefix: '/api/v1' });
-  api.use(auth);
   for (const router of [
     catalogRouter(),
     caseRouter(deps),

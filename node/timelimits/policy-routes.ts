@@ -22,7 +22,9 @@ export function policyRouter(rules: TimeRules): Router<RequestState> {
     try {
       policy = validateTimePolicy(ctx.request.body);
     } catch (error) {
-      throw new AppError('POLICY_INVALID', { field: 'redCardOverdueDays', problem: (error as Error).message });
+      const message = (error as Error).message;
+      const field = /time policy (\w+)/.exec(message)?.[1] ?? '/';
+      throw new AppError('POLICY_INVALID', { field, problem: message });
     }
     const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
       const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });

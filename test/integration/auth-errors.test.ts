@@ -97,6 +97,13 @@ describe('integration: authentication and errors', function () {
       expect(errorOf(await node.api('GET', `/api/v1/cases/NOPE?at=${q('2026-03-02T10:00:00+08:00')}`), 404, 'NOT_FOUND').details).to.deep.equal({ caseNo: 'NOPE' });
     });
 
+    it('asks for the token before saying whether an /api route exists', async () => {
+      const unknown = await fetch(`${node.url}/api/v1/nope`);
+      expect(unknown.status).to.equal(401);
+      expect(((await unknown.json()) as { error: { code: string } }).error.code).to.equal('UNAUTHORIZED');
+      expect((await fetch(`${node.url}/api/whatever`)).status).to.equal(401);
+    });
+
     it('answers 405 in the error shape, with Allow', async () => {
       const answer = await node.api('DELETE', '/api/v1/departments/D-1');
       const error = errorOf(answer, 405, 'METHOD_NOT_ALLOWED');
@@ -159,6 +166,13 @@ describe('integration: authentication and errors', function () {
       while (rows.join('\n').length <= IMPORT_LIMIT) rows.push(`E-${rows.length},C,stage,2026-03-02T10:00:00+08:00,review`);
       const error = errorOf(await node.api('POST', '/api/v1/imports', rows.join('\n'), { 'content-type': 'text/csv' }), 413, 'PAYLOAD_TOO_LARGE');
       expect(error.details).to.deep.equal({ limitBytes: IMPORT_LIMIT });
+    });
+
+    it('refuses a write whose body is not JSON with 415, changing nothing', async () => {
+      const answer = await node.api('PUT', '/api/v1/departments/D-TEXT', 'name=部门', { 'content-type': 'text/plain' });
+      expect(errorOf(answer, 415, 'UNSUPPORTED_MEDIA_TYPE').details).to.deep.equal({ field: 'Content-Type', allowed: ['application/json'] });
+      errorOf(await node.api('POST', '/api/v1/events', '{"events": []}', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect((await node.api('GET', '/api/v1/departments/D-TEXT')).status).to.equal(404);
     });
 
     it('refuses invalid JSON with 400 INVALID_JSON', async () => {

@@ -345,9 +345,12 @@ describe('integration: verdicts through the API (DESIGN.md section 3)', function
       expect([v.status, v.stage, v.light, v.deadline, v.events.length]).to.deep.equal(['pending', null, null, null, 1]);
     });
 
-    it('counts nothing before the acceptance occurred', async () => {
-      const v = await at('V-GREEN', '2026-03-04T09:59:59+08:00');
-      expect([v.status, v.acceptedAt, v.deadline, v.light, v.events]).to.deep.equal(['pending', null, null, null, []]);
+    it('counts nothing before the acceptance occurred: the case did not exist yet (404, as the list leaves it out)', async () => {
+      const before = await node.api('GET', `/api/v1/cases/V-GREEN?at=${q('2026-03-04T09:59:59+08:00')}`);
+      expect(before.status).to.equal(404);
+      expect(before.body.error.code).to.equal('NOT_FOUND');
+      const accepted = await at('V-GREEN', '2026-03-04T10:00:00+08:00');
+      expect(accepted.status).to.equal('open');
     });
 
     it('answers 404 for a case the node does not have', async () => {

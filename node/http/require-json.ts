@@ -1,0 +1,17 @@
+/**
+ * Writes to the API carry JSON: a POST or PUT whose body is of another type is refused with 415
+ * instead of being read as an empty body. Imports are the exception: they carry CSV or NDJSON.
+ */
+import type { Middleware } from 'koa';
+import { AppError } from './errors.ts';
+
+export function requireJsonWrites(): Middleware {
+  return async (ctx, next) => {
+    const writes = ctx.method === 'POST' || ctx.method === 'PUT' || ctx.method === 'PATCH';
+    const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+    if (writes && hasBody && ctx.path.startsWith('/api/') && ctx.path !== '/api/v1/imports' && !ctx.is('application/json')) {
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', { field: 'Content-Type', allowed: ['application/json'] });
+    }
+    await next();
+  };
+}
