@@ -1,6 +1,7 @@
 /** `npm start`: one supervision node, configured by the environment (see README). */
 import { loadSettings, SettingsError } from './config/settings.ts';
 import { startNode } from './server.ts';
+import { KeyStoreError } from '../federation/keys/key-store.ts';
 
 let settings;
 try {
@@ -13,7 +14,16 @@ try {
   throw error;
 }
 
-const node = await startNode(settings);
+let node;
+try {
+  node = await startNode(settings);
+} catch (error) {
+  if (error instanceof KeyStoreError) {
+    console.error(`密钥无法解封 (node keys cannot be opened): ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

@@ -16,6 +16,9 @@ import { TimeRules } from './timelimits/time-rules.ts';
 import { ImportQueue } from './imports/import-queue.ts';
 import { startImportWorker, unfinishedImports } from './imports/import-worker.ts';
 import { createLogger } from './logger.ts';
+import { resolveKeySecret } from './config/key-secret.ts';
+import { poolRunner } from './db/sql-runner.ts';
+import { NodeIdentity } from '../federation/identity/node-identity.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -47,6 +50,10 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const seeded = await rules.seedCalendars(orm.em.fork(), settings.calendarDir);
     if (seeded.length > 0) logger.info({ years: seeded }, '已载入节假日安排 (calendar years loaded from files)');
     await rules.reload(orm.em.fork());
+    const keySecret = resolveKeySecret(settings);
+    if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
+    const identity = await NodeIdentity.open(poolRunner(orm), keySecret.secret, now());
+    logger.info({ kid: identity.ring.currentKid }, 'node identity loaded');
 
     // BullMQ needs maxRetriesPerRequest null on its connections; the queue and the worker each get one.
     const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -60,7 +67,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     closers.push(() => worker.close());
     for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

@@ -13,7 +13,8 @@ export interface NewEventRow {
   case_no: string;
   type: string;
   occurred_at: string;
-  payload: StoredEvent;
+  /** The stored event as JSON text: its canonical form, already made for the content hash. */
+  payload_json: string;
   content_hash: string;
 }
 
@@ -86,6 +87,12 @@ export async function loadCaseEvents(em: EntityManager, caseNos: string[]): Prom
   return byCase;
 }
 
+/** The rows as one JSON array, each payload spliced in as the JSON text it already is. */
+function eventRowsJson(rows: NewEventRow[]): string {
+  const parts = rows.map(({ payload_json: payload, ...row }) => `${JSON.stringify(row).slice(0, -1)},"payload":${payload}}`);
+  return `[${parts.join(',')}]`;
+}
+
 /** Appends events; answers the eventIds actually inserted (a concurrent send of the same id loses). */
 export async function insertEvents(em: EntityManager, rows: NewEventRow[], source: string, receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
@@ -96,7 +103,7 @@ export async function insertEvents(em: EntityManager, rows: NewEventRow[], sourc
       occurred_at timestamptz, payload jsonb, content_hash text)
     ORDER BY r.ord
     ON CONFLICT (event_id) DO NOTHING
-    RETURNING event_id`, [JSON.stringify(rows), source, receivedAt]);
+    RETURNING event_id`, [eventRowsJson(rows), source, receivedAt]);
   return new Set(inserted.map((row) => row.event_id));
 }
 

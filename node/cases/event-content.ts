@@ -4,7 +4,7 @@
  * look different. A query password (查询密码) is never stored: it is replaced by a scrypt hash
  * salted with the eventId, deterministic so a resend still hashes the same.
  */
-import { createHash, scrypt } from 'node:crypto';
+import { createHash, hash as oneShotHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import canonicalize from 'canonicalize';
 import type { CaseEvent } from './case-event.ts';
@@ -25,7 +25,19 @@ export async function toStoredEvent(event: CaseEvent): Promise<StoredEvent> {
   return { ...(rest as CaseEvent), queryPasswordHash: `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${hash.toString('base64url')}` };
 }
 
+/** A stored event's canonical JSON (RFC 8785) and its content hash, the hex SHA-256 of that JSON. */
+export interface EventContent {
+  canonical: string;
+  hash: string;
+}
+
+/** Canonical JSON and content hash of a stored event; the JSON also serves as its stored payload text. */
+export function eventContent(stored: StoredEvent): EventContent {
+  const canonical = canonicalize(stored) ?? '';
+  return { canonical, hash: oneShotHash('sha256', canonical, 'hex') };
+}
+
 /** Hex SHA-256 of the canonical JSON of a stored event. */
 export function contentHash(stored: StoredEvent): string {
-  return createHash('sha256').update(canonicalize(stored) ?? '').digest('hex');
+  return eventContent(stored).hash;
 }

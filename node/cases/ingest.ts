@@ -8,7 +8,7 @@ import { query } from '../db/sql.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
-import { contentHash, toStoredEvent, type StoredEvent } from './event-content.ts';
+import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
 import {
   findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
@@ -46,6 +46,8 @@ interface Candidate {
   event: CaseEvent;
   stored: StoredEvent;
   hash: string;
+  /** The stored event's canonical JSON, hashed and then stored as its payload. */
+  canonical: string;
 }
 
 interface ItemRow {
@@ -90,7 +92,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
   const storedForms = await Promise.all(valid.map(({ event }) => toStoredEvent(event)));
   const occurrences: Candidate[] = valid.map(({ index, event }, position) => {
     const stored = storedForms[position]!;
-    return { index, event, stored, hash: contentHash(stored) };
+    return { index, event, stored, ...eventContent(stored) };
   });
 
   return em.transactional(async (tx) => {
@@ -159,7 +161,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     // 5. Append; an id a concurrent request inserted first is classified against it.
     const rows: NewEventRow[] = accepted.map((c) => ({
       ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
-      occurred_at: c.event.occurredAt, payload: c.stored, content_hash: c.hash,
+      occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash,
     }));
     const inserted = await insertEvents(tx, rows, options.source, options.receivedAt);
     const racedIds = accepted.filter((c) => !inserted.has(c.event.eventId)).map((c) => c.event.eventId);

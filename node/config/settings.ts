@@ -26,6 +26,15 @@ export interface Settings {
   jsonLimitBytes: number;
   /** Largest import body accepted, in bytes. */
   importLimitBytes: number;
+  /** Secret the node's private keys are encrypted under at rest; see keySecretFile. */
+  nodeKeySecret: string | null;
+  /** Where a generated key secret is kept (mode 0600) when NODE_KEY_SECRET is not set. */
+  keySecretFile: string;
+  /** The parent node's base URL; null at the province. */
+  parentUrl: string | null;
+  /** The URL other nodes reach this one at. */
+  publicUrl: string | null;
+  syncIntervalSeconds: number;
 }
 
 /** Thrown when the configuration cannot run a node; the message is meant for the operator. */
@@ -36,6 +45,7 @@ export class SettingsError extends Error {
 const KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'NODE_CODE', 'NODE_LEVEL', 'NODE_NAME',
   'QUEUE_PREFIX', 'CALENDAR_DIR', 'LOG_LEVEL', 'JSON_LIMIT_BYTES', 'IMPORT_LIMIT_BYTES',
+  'NODE_KEY_SECRET', 'NODE_KEY_SECRET_FILE', 'PARENT_URL', 'PUBLIC_URL', 'SYNC_INTERVAL_SECONDS',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -97,6 +107,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (!(NODE_LEVELS as readonly string[]).includes(level)) {
     throw new SettingsError(`NODE_LEVEL must be one of ${NODE_LEVELS.join(', ')}, got "${level}"`);
   }
+  if (raw.NODE_KEY_SECRET !== undefined && raw.NODE_KEY_SECRET.length < 16) {
+    throw new SettingsError('NODE_KEY_SECRET must be at least 16 characters long');
+  }
+  const parentUrl = optionalUrl(raw, 'PARENT_URL');
+  if (level === 'province' && parentUrl) throw new SettingsError('PARENT_URL must not be set at the province: it has no parent');
   return {
     port: integer(raw, 'PORT', 8080, 0, 65535),
     host: raw.HOST ?? '127.0.0.1',
@@ -111,5 +126,23 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: raw.LOG_LEVEL ?? 'info',
     jsonLimitBytes: integer(raw, 'JSON_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     importLimitBytes: integer(raw, 'IMPORT_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    nodeKeySecret: raw.NODE_KEY_SECRET ?? null,
+    keySecretFile: raw.NODE_KEY_SECRET_FILE ?? new URL(`../../.data/node-${nodeCode}.key-secret`, import.meta.url).pathname,
+    parentUrl,
+    publicUrl: optionalUrl(raw, 'PUBLIC_URL'),
+    syncIntervalSeconds: integer(raw, 'SYNC_INTERVAL_SECONDS', 60, 1, 86400),
   };
+}
+
+function optionalUrl(raw: RawSettings, key: Key): string | null {
+  const text = raw[key];
+  if (text === undefined || text === '') return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new SettingsError(`${key} must be an http(s) URL, got "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new SettingsError(`${key} must be an http(s) URL, got "${text}"`);
+  return url.toString().replace(/\/$/, '');
 }

@@ -26,7 +26,7 @@ export async function openOrm(databaseUrl: string, options: { poolMax?: number }
     entities: ENTITIES,
     extensions: [Migrator],
     pool: { min: 0, max: options.poolMax ?? 10 },
-    migrations: { path: MIGRATIONS_PATH, pathTs: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: true, snapshotName: '.snapshot', snapshotOnMigrate: false, silent: true },
+    migrations: { path: MIGRATIONS_PATH, pathTs: MIGRATIONS_PATH, glob: '!(*.d).ts', snapshot: true, snapshotName: '.snapshot', snapshotOnMigrate: false, dropTables: false, silent: true },
     allowGlobalContext: false,
     debug: false,
   });

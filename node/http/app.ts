@@ -19,6 +19,8 @@ import { catalogRouter } from '../catalog/catalog-routes.ts';
 import { caseRouter } from '../cases/case-routes.ts';
 import { importRouter } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
+import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
+import { keyAdminRouter, wellKnownRouter } from '../../federation/http/identity-routes.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
@@ -34,6 +36,7 @@ export interface AppDeps {
   metrics: NodeMetrics;
   rules: TimeRules;
   imports: ImportQueue;
+  identity: NodeIdentity;
   now: () => Date;
 }
 
@@ -46,8 +49,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeaders());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
 
-  const publicRoutes = healthRouter(deps, auth);
-  app.use(publicRoutes.routes()).use(publicRoutes.allowedMethods());
+  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity)]) {
+    app.use(router.routes()).use(router.allowedMethods());
+  }
 
   // Authentication runs before routing, so an unknown /api path without a token answers 401, not
   // 404, and nobody can probe which routes exist.
@@ -61,6 +65,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     calendarRouter(deps.rules),
     policyRouter(deps.rules),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
+    keyAdminRouter(deps.identity, deps.now),
   ]) {
     api.use(router.routes(), router.allowedMethods());
   }

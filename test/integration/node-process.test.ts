@@ -49,7 +49,7 @@ describe('node process (npm start)', function () {
   it('migrates on start, serves /health, and exits 0 on SIGTERM', async () => {
     const { child, output } = runNode({
       ADMIN_TOKEN: 'process-test-token-0123456789', DATABASE_URL: database.url, REDIS_URL, NODE_CODE: '610203',
-      PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix('proc'), LOG_LEVEL: 'info',
+      PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix('proc'), LOG_LEVEL: 'info', NODE_KEY_SECRET: 'process-test-key-secret-0123',
     });
     const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(output())?.[1], 30000);
     const health = await fetch(`${url}/health`);

@@ -1,0 +1,49 @@
+/**
+ * The node's signing identity for federation: its key ring, loaded (or made) at start under the
+ * key-encryption secret, rotated on demand. Old public keys stay in the ring so messages signed
+ * under them keep verifying.
+ */
+import { deriveKeyEncryptionKey, loadOrCreate, rotate, type SqlRunner } from '../keys/key-store.ts';
+import type { Jwks, NodeKeyRing } from '../keys/node-keys.ts';
+import { signMessage } from '../keys/signed-message.ts';
+
+export class NodeIdentity {
+  readonly #sql: SqlRunner;
+  readonly #kek: Uint8Array;
+  #ring: NodeKeyRing;
+
+  private constructor(sql: SqlRunner, kek: Uint8Array, ring: NodeKeyRing) {
+    this.#sql = sql;
+    this.#kek = kek;
+    this.#ring = ring;
+  }
+
+  /** Loads the keys, making the first one on a new node. A wrong secret throws KeyStoreError WRONG_KEK. */
+  static async open(sql: SqlRunner, secret: string, now: Date): Promise<NodeIdentity> {
+    const kek = await deriveKeyEncryptionKey(secret);
+    return new NodeIdentity(sql, kek, await loadOrCreate(sql, kek, now));
+  }
+
+  get ring(): NodeKeyRing {
+    return this.#ring;
+  }
+
+  jwks(): Jwks {
+    return this.#ring.publicJwks();
+  }
+
+  /** Makes a new current key; the old one is kept for verifying only. */
+  async rotate(now: Date): Promise<NodeKeyRing> {
+    this.#ring = await rotate(this.#sql, this.#kek, now);
+    return this.#ring;
+  }
+
+  /** Signs `payload` as a compact JWS of type `typ` under the current key. */
+  sign(typ: string, payload: unknown): Promise<string> {
+    return signMessage(this.#ring, typ, payload);
+  }
+
+  toString(): string {
+    return `NodeIdentity(${this.#ring.currentKid})`;
+  }
+}
