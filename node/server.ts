@@ -19,6 +19,7 @@ import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
+import { createFederationContext } from './federation-wiring.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -54,6 +55,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
     const identity = await NodeIdentity.open(poolRunner(orm), keySecret.secret, now());
     logger.info({ kid: identity.ring.currentKid }, 'node identity loaded');
+    const federation = await createFederationContext(settings, orm, identity, logger, now);
 
     // BullMQ needs maxRetriesPerRequest null on its connections; the queue and the worker each get one.
     const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -67,7 +69,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     closers.push(() => worker.close());
     for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

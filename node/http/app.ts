@@ -21,6 +21,8 @@ import { importRouter } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
 import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { keyAdminRouter, wellKnownRouter } from '../../federation/http/identity-routes.ts';
+import { enrollmentAdminRouter, enrollmentPublicRouter } from '../../federation/http/enrollment-routes.ts';
+import type { FederationContext } from '../../federation/federation-context.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
@@ -37,6 +39,7 @@ export interface AppDeps {
   rules: TimeRules;
   imports: ImportQueue;
   identity: NodeIdentity;
+  federation: FederationContext;
   now: () => Date;
 }
 
@@ -49,7 +52,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeaders());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
 
-  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity)]) {
+  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
 
@@ -66,6 +69,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     policyRouter(deps.rules),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
     keyAdminRouter(deps.identity, deps.now),
+    enrollmentAdminRouter(deps.federation),
   ]) {
     api.use(router.routes(), router.allowedMethods());
   }

@@ -1,6 +1,7 @@
 /**
  * The one error renderer: every failure leaves as `{error: {code, message, details}}`. Only
- * AppErrors (and the 4xx errors Koa's own parsers raise) are described to the caller; anything
+ * AppErrors, 4xx errors that carry their own code on purpose (`expose`, e.g. federation's), and
+ * the 4xx errors Koa's own parsers raise are described to the caller; anything
  * else is logged with its stack and answered as a bare INTERNAL, never with SQL or a stack trace.
  */
 import type { Middleware } from 'koa';
@@ -13,6 +14,14 @@ interface HttpishError {
   expose?: boolean;
   type?: string;
   message?: string;
+  code?: unknown;
+  details?: unknown;
+}
+
+/** A 4xx error another module exposes on purpose with its own stable code (e.g. FederationError). */
+function isCodedClientError(error: HttpishError): error is HttpishError & { status: number; code: string; message: string } {
+  return error.expose === true && typeof error.code === 'string' && typeof error.status === 'number'
+    && error.status >= 400 && error.status < 500 && /^[A-Z][A-Z0-9_]{2,40}$/.test(error.code);
 }
 
 function fromHttpError(error: HttpishError): AppError | null {
@@ -35,6 +44,12 @@ export function errorRenderer(): Middleware<RequestState> {
         if (ctx.status === 501) throw new AppError('NOT_IMPLEMENTED', { method: ctx.method });
       }
     } catch (caught) {
+      if (caught && typeof caught === 'object' && isCodedClientError(caught as HttpishError)) {
+        const coded = caught as { status: number; code: string; message: string; details?: unknown };
+        ctx.status = coded.status;
+        ctx.body = { error: { code: coded.code, message: coded.message, details: typeof coded.details === 'object' && coded.details !== null ? coded.details : {} } };
+        return;
+      }
       const appError = caught instanceof AppError ? caught : fromHttpError(caught as HttpishError);
       const error = appError ?? new AppError('INTERNAL', { requestId: ctx.state.requestId });
       if (!appError) ctx.state.log?.error({ err: caught }, 'unhandled error');

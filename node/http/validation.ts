@@ -21,7 +21,8 @@ addFormats(ajv, ['date']);
 // 9 fraction digits, which the time rules cannot read; such an event then failed the whole batch.
 // A date-time here is exactly what the rules parse.
 ajv.addFormat('date-time', { type: 'string', validate: (value: string) => isInstant(value) });
-for (const file of readdirSync(SCHEMA_DIR)) {
+// Every schema under schemas/, subfolders included (schemas/federation/ ...), by its $id.
+for (const file of readdirSync(SCHEMA_DIR, { recursive: true, encoding: 'utf8' })) {
   if (file.endsWith('.schema.json')) ajv.addSchema(JSON.parse(readFileSync(new URL(file, SCHEMA_DIR), 'utf8')));
 }
 

@@ -1,0 +1,30 @@
+/**
+ * Everything federation needs from the node, passed in at wiring time (federation never reaches
+ * into node/ internals): who this node is, its keys, database access, schema validation, a clock,
+ * and an HTTP client for the other nodes.
+ */
+import type { SqlRunner } from './keys/key-store.ts';
+import type { NodeIdentity } from './identity/node-identity.ts';
+import type { Level } from './registry/node-registry.ts';
+
+export interface FederationLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface FederationContext {
+  self: { code: string; level: Level; name: string; publicUrl: string | null };
+  /** The parent's base URL from the settings; null at the province. */
+  parentUrl: string | null;
+  identity: NodeIdentity;
+  /** Statements on their own. */
+  sql: SqlRunner;
+  /** Runs `work` in one database transaction. */
+  transaction<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /** Throws a 400 naming the field when `data` does not match `schemas/<schemaFile>`. */
+  validate(schemaFile: string, data: unknown): void;
+  now(): Date;
+  fetch: typeof fetch;
+  log: FederationLogger;
+}
