@@ -5,6 +5,11 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './db/sql-runner.ts';
+import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
+import type { BatchApplier } from '../federation/sync/batch-intake.ts';
+import type { SummarySource } from '../federation/sync/outbox.ts';
+import { applySummaries } from '../federation/rollups/rollup-store.ts';
+import type { SummaryRow } from '../federation/rollups/summary-row.ts';
 import { assertSchema } from './http/validation.ts';
 import type { FederationContext } from '../federation/federation-context.ts';
 import type { NodeIdentity } from '../federation/identity/node-identity.ts';
@@ -24,4 +29,27 @@ export async function createFederationContext(settings: Settings, orm: MikroORM,
   };
   await upsertSelf(context.sql, { ...context.self, jwks: identity.jwks() });
   return context;
+}
+
+/** This node's own summary rows that changed, computed in the outbox's transaction. */
+export function ownSummarySource(nodeCode: string): SummarySource {
+  return {
+    changedSummaries: async (sql, asOf) => (await changedOwnSummariesIn(sql, nodeCode, asOf)) as unknown as Record<string, unknown>[],
+  };
+}
+
+/** Applies the content of a verified batch: each summary row is checked against its schema first. */
+export function batchApplier(context: FederationContext): BatchApplier {
+  return {
+    async applySummaries(sql, _node, rows, now) {
+      for (const [index, row] of rows.entries()) {
+        try {
+          context.validate('federation/summary-row.schema.json', row);
+        } catch (error) {
+          throw Object.assign(error as Error, { message: `summaries/${index}: ${(error as Error).message}` });
+        }
+      }
+      await applySummaries(sql, rows as unknown as SummaryRow[], now);
+    },
+  };
 }

@@ -19,7 +19,8 @@ import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
-import { createFederationContext } from './federation-wiring.ts';
+import { batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
+import { startSyncJobs } from './jobs/sync-queue.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -68,8 +69,10 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, { orm, rules, logger, metrics, now });
     closers.push(() => worker.close());
     for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
+    const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), logger);
+    closers.push(() => sync.close());
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, applier: batchApplier(federation), now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

@@ -12,10 +12,10 @@ export function wellKnownRouter(identity: NodeIdentity): Router {
 }
 
 /** `POST /api/v1/federation/keys/rotate` (behind the API's authentication). */
-export function keyAdminRouter(identity: NodeIdentity, now: () => Date): Router {
+export function keyAdminRouter(identity: NodeIdentity, nodeCode: string, now: () => Date): Router {
   const router = new Router();
   router.post('/federation/keys/rotate', async (ctx) => {
-    const ring = await identity.rotate(now());
+    const ring = await identity.rotate(now(), nodeCode);
     ctx.body = { currentKid: ring.currentKid, keys: ring.toJSON().keys };
   });
   return router;

@@ -32,10 +32,18 @@ export class NodeIdentity {
     return this.#ring.publicJwks();
   }
 
-  /** Makes a new current key; the old one is kept for verifying only. */
-  async rotate(now: Date): Promise<NodeKeyRing> {
-    this.#ring = await rotate(this.#sql, this.#kek, now);
-    return this.#ring;
+  /**
+   * Makes a new current key; the old one is kept for verifying only. The new JWKS is announced
+   * under the old key (whose private half is still in memory here) so that the parent and the
+   * children, who pinned the old key, can trust the new one.
+   */
+  async rotate(now: Date, nodeCode: string): Promise<NodeKeyRing> {
+    const previous = this.#ring;
+    const next = await rotate(this.#sql, this.#kek, now);
+    const announcement = await signMessage(previous, 'sv-keys+jws', { node: nodeCode, jwks: next.publicJwks(), time: now.toISOString() });
+    await this.#sql.query('INSERT INTO key_announcements (kid, jws, created_at) VALUES ($1, $2, $3)', [next.currentKid, announcement, now]);
+    this.#ring = next;
+    return next;
   }
 
   /** Signs `payload` as a compact JWS of type `typ` under the current key. */

@@ -4,7 +4,7 @@
  * with its reason, all in one transaction, so a batch is applied whole or not at all.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.ts';
+import { execute, query } from '../db/sql.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
@@ -60,6 +60,14 @@ interface ItemRow {
 
 const isIntake = (event: CaseEvent): boolean => event.type === 'accepted' || event.type === 'notAccepted';
 
+/**
+ * Validating and hashing a few thousand events takes tens of milliseconds of CPU. Done in one go,
+ * it would hold up concurrent requests already inside their transaction, and so the case locks
+ * they hold; every YIELD_EVERY events the loop lets their I/O run first.
+ */
+const YIELD_EVERY = 250;
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Removes a plain query password from a refused payload before it is kept. */
 function redactPayload(raw: unknown): unknown {
   if (raw && typeof raw === 'object' && !Array.isArray(raw) && 'queryPassword' in raw) {
@@ -84,18 +92,24 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
   // 1. Schema and content hash of each event on its own.
   const valid: { index: number; event: CaseEvent }[] = [];
   for (const [index, raw] of rawEvents.entries()) {
+    if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
     if (problem) refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
     else valid.push({ index, event: raw as CaseEvent });
   }
   // Query passwords are hashed concurrently on the libuv pool rather than one after another.
   const storedForms = await Promise.all(valid.map(({ event }) => toStoredEvent(event)));
-  const occurrences: Candidate[] = valid.map(({ index, event }, position) => {
+  const occurrences: Candidate[] = [];
+  for (const [position, { index, event }] of valid.entries()) {
+    if (position % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const stored = storedForms[position]!;
-    return { index, event, stored, ...eventContent(stored) };
-  });
+    occurrences.push({ index, event, stored, ...eventContent(stored) });
+  }
 
   return em.transactional(async (tx) => {
+    // Statements over thousands of keys look huge to the planner whenever statistics lag (a new
+    // or bulk-loaded table), and JIT compiling them then costs more than running them.
+    await execute(tx, 'SET LOCAL jit = off');
     await lockRulesShared(tx);
     // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
     //    does not hold yet, the first occurrence in the batch is the one that counts.

@@ -23,6 +23,9 @@ import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { keyAdminRouter, wellKnownRouter } from '../../federation/http/identity-routes.ts';
 import { enrollmentAdminRouter, enrollmentPublicRouter } from '../../federation/http/enrollment-routes.ts';
 import type { FederationContext } from '../../federation/federation-context.ts';
+import { syncAdminRouter, syncPublicRouter, type SyncTrigger } from '../../federation/http/sync-routes.ts';
+import type { BatchApplier } from '../../federation/sync/batch-intake.ts';
+import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
@@ -40,6 +43,8 @@ export interface AppDeps {
   imports: ImportQueue;
   identity: NodeIdentity;
   federation: FederationContext;
+  sync: SyncTrigger;
+  applier: BatchApplier;
   now: () => Date;
 }
 
@@ -52,7 +57,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeaders());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
 
-  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation)]) {
+  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
 
@@ -68,8 +73,10 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     calendarRouter(deps.rules),
     policyRouter(deps.rules),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.now),
+    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now),
     enrollmentAdminRouter(deps.federation),
+    syncAdminRouter(deps.federation, deps.sync),
+    rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),
   ]) {
     api.use(router.routes(), router.allowedMethods());
   }

@@ -1,0 +1,57 @@
+/**
+ * The upward sync job (BullMQ): a job scheduler runs it every SYNC_INTERVAL_SECONDS and the API
+ * can run it on demand. One worker, concurrency 1: a run builds the next batch into the outbox
+ * if anything changed and delivers every pending batch in order. Runs are idempotent, so a run
+ * repeated after a crash or a Redis restart changes nothing twice.
+ */
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { FederationContext } from '../../federation/federation-context.ts';
+import { buildBatch, deliverOutbox, type SummarySource } from '../../federation/sync/outbox.ts';
+import type { SyncTrigger } from '../../federation/http/sync-routes.ts';
+
+const SYNC_QUEUE = 'sync';
+const SCHEDULER_ID = 'sync-every-interval';
+
+export interface SyncJobs extends SyncTrigger {
+  close(): Promise<void>;
+}
+
+export async function runSyncOnce(context: FederationContext, source: SummarySource) {
+  const built = await buildBatch(context, source);
+  const delivery = await deliverOutbox(context);
+  return { built, ...delivery };
+}
+
+export async function startSyncJobs(connection: Redis, prefix: string, intervalSeconds: number, context: FederationContext, source: SummarySource, logger: Logger): Promise<SyncJobs> {
+  const queue = new Queue(SYNC_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 500, attempts: 1 } });
+  const workerConnection = connection.duplicate();
+  const eventsConnection = connection.duplicate();
+  const worker = new Worker(SYNC_QUEUE, async () => {
+    const outcome = await runSyncOnce(context, source);
+    if (outcome.built || outcome.delivered > 0 || outcome.error) logger.info({ ...outcome }, '同步 (sync run)');
+    return outcome;
+  }, { connection: workerConnection, prefix, concurrency: 1 });
+  worker.on('error', (error) => logger.error({ err: error }, 'sync worker error'));
+  const events = new QueueEvents(SYNC_QUEUE, { connection: eventsConnection, prefix });
+  await events.waitUntilReady();
+  if (context.parentUrl) await queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalSeconds * 1000 }, { name: 'sync' });
+  else await queue.removeJobScheduler(SCHEDULER_ID);
+
+  return {
+    async trigger(wait) {
+      const job = await queue.add('sync', {});
+      if (!wait) return { jobId: job.id ?? '' };
+      const result: unknown = await job.waitUntilFinished(events, 120000);
+      return { jobId: job.id ?? '', result };
+    },
+    async close() {
+      await worker.close();
+      await events.close();
+      await queue.close();
+      workerConnection.disconnect();
+      eventsConnection.disconnect();
+    },
+  };
+}
