@@ -21,6 +21,7 @@ import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
 import { batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';
+import { createEventLogSequencer } from './cases/event-log-source.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -66,13 +67,16 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const metrics = createMetrics(settings.nodeCode);
     const imports = new ImportQueue(redis, settings.queuePrefix);
     closers.push(() => imports.close());
-    const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, { orm, rules, logger, metrics, now });
+    const sequencer = createEventLogSequencer(orm, logger);
+    closers.push(() => sequencer.idle());
+    sequencer.kick();
+    const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, { orm, rules, logger, metrics, now, afterChunk: () => sequencer.kick() });
     closers.push(() => worker.close());
     for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
-    const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), logger);
+    const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), sequencer, logger);
     closers.push(() => sync.close());
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, applier: batchApplier(federation), now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(federation), now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

@@ -12,12 +12,14 @@ import { ingestEvents } from './ingest.ts';
 import { boardAt, caseVerdict, listVerdicts } from './case-verdicts.ts';
 import { EVENT_REJECTIONS } from './event-rejection.ts';
 import { isoSql } from './case-store.ts';
+import type { EventLogSequencer } from './event-log-source.ts';
 
 const LIGHTS = ['green', 'yellow', 'red', 'paused'] as const;
 
 export interface CaseRouteDeps {
   rules: TimeRules;
   metrics: NodeMetrics;
+  sequencer: EventLogSequencer;
   now: () => Date;
 }
 
@@ -33,6 +35,7 @@ export function caseRouter(deps: CaseRouteDeps): Router<RequestState> {
     deps.metrics.eventsIngested.inc({ status: 'accepted' }, summary.accepted);
     deps.metrics.eventsIngested.inc({ status: 'duplicate' }, summary.duplicates);
     deps.metrics.eventsIngested.inc({ status: 'rejected' }, summary.rejected);
+    if (summary.accepted > 0) deps.sequencer.kick();
     ctx.body = summary;
   });
 

@@ -26,6 +26,7 @@ import type { FederationContext } from '../../federation/federation-context.ts';
 import { syncAdminRouter, syncPublicRouter, type SyncTrigger } from '../../federation/http/sync-routes.ts';
 import type { BatchApplier } from '../../federation/sync/batch-intake.ts';
 import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
+import type { EventLogSequencer } from '../cases/event-log-source.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
@@ -44,6 +45,7 @@ export interface AppDeps {
   identity: NodeIdentity;
   federation: FederationContext;
   sync: SyncTrigger;
+  sequencer: EventLogSequencer;
   applier: BatchApplier;
   now: () => Date;
 }

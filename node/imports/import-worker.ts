@@ -24,6 +24,8 @@ export interface ImportWorkerDeps {
   logger: Logger;
   metrics: NodeMetrics;
   now: () => Date;
+  /** Called after each committed chunk (the node appends the new events to its log). */
+  afterChunk?: () => void;
 }
 
 interface ImportHead {
@@ -70,6 +72,7 @@ async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promi
     deps.metrics.importRows.inc({ status: 'accepted' }, counts.accepted);
     deps.metrics.importRows.inc({ status: 'duplicate' }, counts.duplicates);
     deps.metrics.importRows.inc({ status: 'rejected' }, counts.rejected);
+    deps.afterChunk?.();
     await job.updateProgress({ processedRows: start + chunk.length, totalRows: rows.length });
     log.info({ processedRows: start + chunk.length, totalRows: rows.length }, '导入进度 (import progress)');
   }

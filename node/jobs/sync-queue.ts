@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { FederationContext } from '../../federation/federation-context.ts';
 import { buildBatch, deliverOutbox, type SummarySource } from '../../federation/sync/outbox.ts';
 import type { SyncTrigger } from '../../federation/http/sync-routes.ts';
+import type { EventLogSequencer } from '../cases/event-log-source.ts';
 
 const SYNC_QUEUE = 'sync';
 const SCHEDULER_ID = 'sync-every-interval';
@@ -18,18 +19,20 @@ export interface SyncJobs extends SyncTrigger {
   close(): Promise<void>;
 }
 
-export async function runSyncOnce(context: FederationContext, source: SummarySource) {
+export async function runSyncOnce(context: FederationContext, source: SummarySource, sequencer: EventLogSequencer) {
+  // The checkpoint of the batch must cover every event committed so far.
+  await sequencer.runNow();
   const built = await buildBatch(context, source);
   const delivery = await deliverOutbox(context);
   return { built, ...delivery };
 }
 
-export async function startSyncJobs(connection: Redis, prefix: string, intervalSeconds: number, context: FederationContext, source: SummarySource, logger: Logger): Promise<SyncJobs> {
+export async function startSyncJobs(connection: Redis, prefix: string, intervalSeconds: number, context: FederationContext, source: SummarySource, sequencer: EventLogSequencer, logger: Logger): Promise<SyncJobs> {
   const queue = new Queue(SYNC_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 500, attempts: 1 } });
   const workerConnection = connection.duplicate();
   const eventsConnection = connection.duplicate();
   const worker = new Worker(SYNC_QUEUE, async () => {
-    const outcome = await runSyncOnce(context, source);
+    const outcome = await runSyncOnce(context, source, sequencer);
     if (outcome.built || outcome.delivered > 0 || outcome.error) logger.info({ ...outcome }, '同步 (sync run)');
     return outcome;
   }, { connection: workerConnection, prefix, concurrency: 1 });

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DemoCaseEvent } from '../../node/demo/case-scenarios.ts';
 import { ingestWorkload, loadCatalog, requestBodies, sendBodies } from './dataset.ts';
-import { envInt, hostCpuTicks, progress, startBenchNode } from './support.ts';
+import { envInt, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, startBenchNode } from './support.ts';
 
 export interface IngestResult {
   bench: 'ingest';
@@ -23,6 +23,8 @@ export interface IngestResult {
   rssMB: number | null;
   /** Node process CPU per event, in microseconds. */
   nodeCpuUsPerEvent: number | null;
+  /** CPU of the PostgreSQL processes serving the node (and its WAL and checkpoint writers) per event, in microseconds. */
+  pgCpuUsPerEvent: number;
   /** Share of the host's CPU (both cores) busy during the timed run, anything included. */
   hostBusyPct: number;
   cases: number;
@@ -81,16 +83,18 @@ export async function runIngest(): Promise<IngestResult> {
 
     progress(`ingest: posting ${bodies.length} requests of ${batch} events, ${concurrency} in flight`);
     const cpuBefore = node.cpuSeconds();
+    const pgBefore = await postgresCpu(db, node.database.name);
     const hostBefore = hostCpuTicks();
     const sent = await sendBodies(node.api, bodies, concurrency, 'ingest');
     const hostAfter = hostCpuTicks();
     const cpuAfter = node.cpuSeconds();
+    const pgCpuUsPerEvent = Math.round((postgresCpuDelta(pgBefore, await postgresCpu(db, node.database.name)) * 1e6) / sent.accepted);
     const nodeCpuUsPerEvent = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / sent.accepted);
     const hostBusyPct = Math.round((100 * (hostAfter.busy - hostBefore.busy)) / Math.max(1, hostAfter.total - hostBefore.total));
     const rssMB = node.peakRssMB();
     const eventsPerSec = Math.round(sent.accepted / sent.seconds);
     progress(`ingest: ${sent.accepted} accepted, ${sent.duplicates} duplicates, ${sent.rejected} rejected in ${sent.seconds.toFixed(1)} s = ${eventsPerSec} events/s, node peak RSS ${rssMB} MB, `
-      + `node CPU ${nodeCpuUsPerEvent} µs/event, host CPU ${hostBusyPct}% busy`);
+      + `node CPU ${nodeCpuUsPerEvent} µs/event, PostgreSQL CPU ${pgCpuUsPerEvent} µs/event, host CPU ${hostBusyPct}% busy`);
     for (const line of sent.firstRejections) progress(`ingest: rejected ${line}`);
 
     // The figure is honest only if every event is stored once and nothing was refused.
@@ -126,6 +130,7 @@ export async function runIngest(): Promise<IngestResult> {
       ratio: Math.round((eventsPerSec / rowsPerSec) * 1000) / 1000,
       rssMB,
       nodeCpuUsPerEvent,
+      pgCpuUsPerEvent,
       hostBusyPct,
       cases: workload.cases,
       batch,

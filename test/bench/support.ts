@@ -133,6 +133,28 @@ export function processCpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * CPU seconds used so far by the PostgreSQL server processes working for `database` (its backends)
+ * and by the shared writers (WAL writer, checkpointer, background writer), by process id.
+ */
+export async function postgresCpu(client: pg.Client, database: string): Promise<Map<number, number>> {
+  const result = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity
+    WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`, [database]);
+  const cpu = new Map<number, number>();
+  for (const { pid } of result.rows) {
+    const seconds = processCpuSeconds(pid);
+    if (seconds !== null) cpu.set(pid, seconds);
+  }
+  return cpu;
+}
+
+/** CPU seconds between two {@link postgresCpu} readings (a process first seen in `after` counts whole). */
+export function postgresCpuDelta(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 /** Busy and total CPU ticks of the whole host (all cores), to tell how loaded the machine was. */
 export function hostCpuTicks(): { busy: number; total: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';

@@ -54,6 +54,10 @@ describe('integration: federation sync', function () {
     expect(status.body.parent).to.include({ code: '610200', lastAcknowledgedSequence: 1, pendingBatches: 0 });
     const cityStatus = await city.api('GET', '/api/v1/federation/status');
     expect(cityStatus.body.children[0]).to.include({ code: '610203', lastSequence: 1 });
+    // The checkpoint the city witnessed covers the county's three events.
+    expect(cityStatus.body.children[0].lastCheckpoint.treeSize).to.equal(3);
+    expect(status.body.node.treeSize).to.equal(3);
+    expect(status.body.parent.witnessedTreeSize).to.equal(3);
   });
 
   it('sends nothing when nothing changed, and only the changed rows afterwards', async () => {
@@ -65,5 +69,9 @@ describe('integration: federation sync', function () {
     expect(next.body.result.delivered).to.equal(1);
     const rollup = await city.api('GET', '/api/v1/rollups?from=2026-03-01&to=2026-03-31&groupBy=node&node=610203');
     expect(rollup.body.totals).to.include({ accepted: 2, concluded: 2, onTime: 2 });
+    // The second batch grew the witnessed log from 3 to 4 leaves through a consistency proof.
+    const cityStatus = await city.api('GET', '/api/v1/federation/status');
+    expect(cityStatus.body.children[0]).to.include({ lastSequence: 2 });
+    expect(cityStatus.body.children[0].lastCheckpoint.treeSize).to.equal(4);
   });
 });
