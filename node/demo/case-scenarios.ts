@@ -14,6 +14,10 @@ import {
   type CatalogItem,
   type LimitUnit,
 } from './catalog.ts';
+// The wire types of events are the node's own (one source of truth for their shape).
+import type {
+  Applicant, CaseEvent, Channel, Handler, IntakeFields, Stage as StageCode, StageAction,
+} from '../cases/case-event.ts';
 
 /** How a generated case goes. */
 export type Scenario = 'onTime' | 'early' | 'late' | 'suspended' | 'refused' | 'immediate' | 'open';
@@ -21,101 +25,8 @@ export type Scenario = 'onTime' | 'early' | 'late' | 'suspended' | 'refused' | '
 /** Every scenario, in a stable order. */
 export const SCENARIOS: readonly Scenario[] = ['onTime', 'early', 'late', 'suspended', 'refused', 'immediate', 'open'];
 
-/** 申请方式 */
-export type Channel = 'hall' | 'web' | 'app' | 'kiosk';
-/** 审批环节: 承办, 审核, 批准 */
-export type StageCode = 'undertake' | 'review' | 'approve';
-/** Outcome of a stage. */
-export type StageAction = 'pass' | 'return' | 'other';
-/** 办结结果 */
-export type ConclusionResult = 'approved' | 'denied' | 'returned' | 'voided' | 'withdrawn' | 'transferred' | 'supplementTimeout';
-
-/** 申请人 */
-export interface Applicant {
-  name: string;
-  idType?: string;
-  idNo?: string;
-}
-
-/** 经办人 */
-export interface Handler {
-  id: string;
-  name: string;
-}
-
-interface EventBase {
-  eventId: string;
-  caseNo: string;
-  /** ISO 8601, always with the +08:00 offset. */
-  occurredAt: string;
-}
-
-interface IntakeFields {
-  itemCode: string;
-  departmentCode: string;
-  applicant: Applicant;
-  channel?: Channel;
-  queryPassword?: string;
-  promisedLimitDays?: number;
-}
-
-/** 受理 */
-export interface AcceptedEvent extends EventBase, IntakeFields {
-  type: 'accepted';
-}
-
-/** 不予受理 */
-export interface NotAcceptedEvent extends EventBase, IntakeFields {
-  type: 'notAccepted';
-  reason: string;
-}
-
-/** 审批环节 */
-export interface StageEvent extends EventBase {
-  type: 'stage';
-  stage: StageCode;
-  action?: StageAction;
-  handler?: Handler;
-  opinion?: string;
-}
-
-/** 特别程序 / 补正: the clock pauses. */
-export interface SuspendedEvent extends EventBase {
-  type: 'suspended';
-  procedure: 'special' | 'supplement';
-  kind?: string;
-  reason?: string;
-  plannedDays?: number;
-  plannedUnit?: LimitUnit;
-}
-
-/** 恢复计时 */
-export interface ResumedEvent extends EventBase {
-  type: 'resumed';
-}
-
-/** 收费 */
-export interface FeeEvent extends EventBase {
-  type: 'fee';
-  feeCode: string;
-  amountFen: number;
-}
-
-/** 办结 */
-export interface ConcludedEvent extends EventBase {
-  type: 'concluded';
-  result: ConclusionResult;
-}
-
 /** One event of `POST /api/v1/events`, as a plain JSON-ready object. */
-export type DemoCaseEvent =
-  | AcceptedEvent
-  | NotAcceptedEvent
-  | StageEvent
-  | SuspendedEvent
-  | ResumedEvent
-  | FeeEvent
-  | ConcludedEvent;
+export type DemoCaseEvent = CaseEvent;
 
 /** Input of {@link generateCase}. */
 export interface GenerateCaseOptions {
@@ -439,7 +350,7 @@ export function generateCaseNo(countyCode: string, acceptedAt: Date, sequence: n
 // Omit distributed over the union, so each member keeps its own fields.
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before it gets its id, case number and time. */
-type Draft = DistributiveOmit<DemoCaseEvent, keyof EventBase>;
+type Draft = DistributiveOmit<DemoCaseEvent, 'eventId' | 'caseNo' | 'occurredAt'>;
 interface Step {
   day: number;
   event: Draft;
