@@ -6,6 +6,7 @@
 import type { SqlRunner } from './keys/key-store.ts';
 import type { NodeIdentity } from './identity/node-identity.ts';
 import type { Level } from './registry/node-registry.ts';
+import type { PolicyHost } from './policy/policy-host.ts';
 
 export interface FederationLogger {
   info(fields: Record<string, unknown>, message: string): void;
@@ -27,4 +28,6 @@ export interface FederationContext {
   now(): Date;
   fetch: typeof fetch;
   log: FederationLogger;
+  /** The node's calendars and time policy for downward policy; absent: none handed on or applied. */
+  policy?: PolicyHost;
 }

@@ -8,6 +8,7 @@ import { receiveBatch, type BatchApplier } from '../sync/batch-intake.ts';
 import { findParent, listNodes } from '../registry/node-registry.ts';
 import { treeSize } from '../log/log-store.ts';
 import { peekPayload } from '../sync/verify.ts';
+import { buildPolicyBundle } from '../policy/policy-bundle.ts';
 
 export function syncPublicRouter(context: FederationContext, applier: BatchApplier): Router {
   const router = new Router();
@@ -15,7 +16,9 @@ export function syncPublicRouter(context: FederationContext, applier: BatchAppli
     context.validate('federation/batch-request.schema.json', ctx.request.body);
     const answer = await receiveBatch(context, applier, ctx.request.body as { batch: string; keyAnnouncements?: string[] });
     const announcements = (await context.sql.query<{ jws: string }>('SELECT jws FROM key_announcements ORDER BY created_at DESC LIMIT 20')).map((row) => row.jws).reverse();
-    ctx.body = { receipt: answer.receipt, duplicate: answer.duplicate, keyAnnouncements: announcements };
+    // receiveBatch verified the signer, so the claimed node is the child; its policy bundle rides along.
+    const policyBundle = await buildPolicyBundle(context, String(peekPayload((ctx.request.body as { batch: string }).batch).node));
+    ctx.body = { receipt: answer.receipt, duplicate: answer.duplicate, keyAnnouncements: announcements, policyBundle };
   });
   return router;
 }

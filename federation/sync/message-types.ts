@@ -10,6 +10,7 @@ export const TYP = {
   auditRequest: 'sv-audit-request+jws',
   auditResponse: 'sv-audit-response+jws',
   policy: 'sv-policy+jws',
+  policyBundle: 'sv-policy-bundle+jws',
 } as const;
 
 export interface CheckpointPayload {

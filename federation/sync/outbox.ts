@@ -13,6 +13,7 @@ import { checkJwks } from '../enrollment/enrollment.ts';
 import { currentCheckpoint, jwsHash } from './checkpoints.ts';
 import { postToPeer } from '../http/peer-client.ts';
 import { verifyFrom } from './verify.ts';
+import { syncPoliciesFromParent, type PolicySyncOutcome } from '../policy/policy-sync.ts';
 import { TYP, type BatchPayload, type KeyAnnouncementPayload, type ReceiptPayload } from './message-types.ts';
 
 /** What the node contributes to a batch: the summary rows that changed since the last one. */
@@ -71,23 +72,27 @@ export interface DeliveryResult {
   delivered: number;
   pending: number;
   error: { code: string; message: string } | null;
+  /** The parent's policy bundle, applied after a full delivery (federation/policy/policy-sync.ts). */
+  policies?: PolicySyncOutcome | null;
 }
 
-/** Sends pending batches in order until one fails or none is left. */
+/** Sends pending batches in order until one fails or none is left, then takes the parent's policies. */
 export async function deliverOutbox(context: FederationContext): Promise<DeliveryResult> {
   const parent = await findParent(context.sql);
   if (!parent || !parent.publicUrl) return { delivered: 0, pending: 0, error: null };
   const announcements = (await context.sql.query<{ jws: string }>('SELECT jws FROM key_announcements ORDER BY created_at DESC LIMIT 20')).map((row) => row.jws).reverse();
   let delivered = 0;
+  let policyBundle: string | null | undefined;
   for (;;) {
     const [next] = await context.sql.query<{ sequence: string; batch_hash: string; jws: string }>(
       'SELECT sequence, batch_hash, jws FROM outbox_batches WHERE acked_at IS NULL ORDER BY sequence LIMIT 1');
     if (!next) break;
     const sequence = Number(next.sequence);
     try {
-      const answer = await postToPeer<{ receipt: string; keyAnnouncements?: string[] }>(context.fetch, parent.publicUrl, '/federation/v1/batches',
+      const answer = await postToPeer<{ receipt: string; keyAnnouncements?: string[]; policyBundle?: string | null }>(context.fetch, parent.publicUrl, '/federation/v1/batches',
         announcements.length > 0 ? { batch: next.jws, keyAnnouncements: announcements } : { batch: next.jws });
       await acceptReceipt(context, parent.code, sequence, next.batch_hash, answer);
+      policyBundle = answer.policyBundle ?? null;
       delivered += 1;
     } catch (error) {
       const code = error instanceof FederationError ? error.code : 'DELIVERY_FAILED';
@@ -98,7 +103,7 @@ export async function deliverOutbox(context: FederationContext): Promise<Deliver
       return { delivered, pending: Number(pending), error: { code, message } };
     }
   }
-  return { delivered, pending: 0, error: null };
+  return { delivered, pending: 0, error: null, policies: await syncPoliciesFromParent(context, policyBundle) };
 }
 
 /** Checks the parent's signed receipt against the batch sent, then records it. */

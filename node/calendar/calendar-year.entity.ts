@@ -10,6 +10,15 @@ export const CalendarYearRecord = defineEntity({
     workdays: p.json<string[]>(),
     /** Where the year came from: the notice name, a file, or an API caller. */
     source: p.string().length(500).nullable(),
+    /** Provenance of a year issued above (federation/PROTOCOL.md "Downward policy"); null when set here. */
+    issuer: p.string().length(6).nullable(),
+    /** Kid of the issuer's key that signed `policyJws`. */
+    kid: p.string().length(64).nullable(),
+    signedAt: p.datetime().nullable(),
+    /** The signed document (sv-policy+jws) as issued, handed on to this node's children. */
+    policyJws: p.text().nullable(),
+    /** The issuer's version of this year (1, 2, ...); a document applies only when newer. */
+    version: p.integer().nullable(),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

@@ -4,7 +4,7 @@
  * with its reason, all in one transaction, so a batch is applied whole or not at all.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.ts';
+import { execute, query } from '../db/sql.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
@@ -107,6 +107,9 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
   }
 
   return em.transactional(async (tx) => {
+    // Statements over thousands of keys look huge to the planner whenever statistics lag (a new
+    // or bulk-loaded table), and JIT compiling them then costs more than running them.
+    await execute(tx, 'SET LOCAL jit = off');
     await lockRulesShared(tx);
     // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
     //    does not hold yet, the first occurrence in the batch is the one that counts.

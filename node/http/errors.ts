@@ -17,6 +17,7 @@ export const ERRORS = {
   UNKNOWN_DEPARTMENT: { status: 422, message: '部门不存在 (unknown department)' },
   LIMIT_ABOVE_LEGAL: { status: 422, message: '承诺时限不得超过法定时限 (committed limit above the legal limit)' },
   POLICY_INVALID: { status: 422, message: '时限策略不一致 (inconsistent time-limit policy)' },
+  POLICY_ISSUED_ABOVE: { status: 409, message: '由上级节点下发, 本节点不能修改 (issued by a node above; it cannot be changed here)' },
   INTERNAL: { status: 500, message: '服务器内部错误 (internal error)' },
   UNAVAILABLE: { status: 503, message: '服务暂不可用 (service unavailable)' },
 } as const;

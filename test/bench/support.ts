@@ -210,9 +210,10 @@ async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
 /**
  * Creates a database and starts `node node/main.ts` on it in a child process, waiting for
  * GET /health. Extra node flags (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) come from
- * BENCH_NODE_ARGS, so a run can be profiled without changing the code.
+ * BENCH_NODE_ARGS, so a run can be profiled without changing the code. `env` overrides the node's
+ * settings (e.g. `{NODE_CODE: '610000', NODE_LEVEL: 'province'}`).
  */
-export async function startBenchNode(label: string): Promise<BenchNode> {
+export async function startBenchNode(label: string, env: Record<string, string> = {}): Promise<BenchNode> {
   const database = await createTestDatabase(`sv_bench_${label}`);
   let child: ChildProcess | null = null;
   try {
@@ -230,6 +231,7 @@ export async function startBenchNode(label: string): Promise<BenchNode> {
         PORT: String(port),
         QUEUE_PREFIX: uniqueQueuePrefix(`bench-${label}`),
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -10,6 +10,9 @@ import type {
 } from '../../node/cases/case-event.ts';
 import type { TestNode } from './test-node.ts';
 
+/** Anything with the tests' `api()`: an in-process TestNode or a NodeProcess (node-process.ts). */
+export type ApiClient = Pick<TestNode, 'api'>;
+
 let sequence = 0;
 /** A fresh eventId, readable in failures: `<caseNo>.<n>`. */
 export const nextEventId = (caseNo: string): string => `${caseNo}.${++sequence}`;
@@ -54,7 +57,7 @@ export interface ItemSpec {
 }
 
 /** Creates departments and items, asserting each answer. */
-export async function setUpCatalog(node: TestNode, departments: Record<string, string>, items: ItemSpec[]): Promise<void> {
+export async function setUpCatalog(node: ApiClient, departments: Record<string, string>, items: ItemSpec[]): Promise<void> {
   for (const [code, name] of Object.entries(departments)) {
     const answer = await node.api('PUT', `/api/v1/departments/${code}`, { name });
     expect(answer.status, `department ${code}`).to.equal(201);
@@ -66,14 +69,14 @@ export async function setUpCatalog(node: TestNode, departments: Record<string, s
 }
 
 /** Posts a batch and answers the summary; the request itself must succeed. */
-export async function postEvents(node: TestNode, events: unknown[]): Promise<{ accepted: number; duplicates: number; rejected: number; results: { eventId: string | null; status: string; error?: { code: string; message: string; details: Record<string, unknown> } }[] }> {
+export async function postEvents(node: ApiClient, events: unknown[]): Promise<{ accepted: number; duplicates: number; rejected: number; results: { eventId: string | null; status: string; error?: { code: string; message: string; details: Record<string, unknown> } }[] }> {
   const answer = await node.api('POST', '/api/v1/events', { events });
   expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
   return answer.body;
 }
 
 /** Posts a batch every event of which must be accepted. */
-export async function postAccepted(node: TestNode, events: unknown[]): Promise<void> {
+export async function postAccepted(node: ApiClient, events: unknown[]): Promise<void> {
   const summary = await postEvents(node, events);
   expect(summary.rejected, JSON.stringify(summary.results.filter((r) => r.status !== 'accepted'))).to.equal(0);
   expect(summary.accepted).to.equal(events.length);
@@ -83,7 +86,7 @@ export async function postAccepted(node: TestNode, events: unknown[]): Promise<v
 export const q = (instant: string): string => encodeURIComponent(instant);
 
 /** The verdict of one case at `instant`. */
-export async function verdictAt(node: TestNode, caseNo: string, instant: string) {
+export async function verdictAt(node: ApiClient, caseNo: string, instant: string) {
   const answer = await node.api('GET', `/api/v1/cases/${encodeURIComponent(caseNo)}?at=${q(instant)}`);
   expect(answer.status, `${caseNo} at ${instant}: ${JSON.stringify(answer.body)}`).to.equal(200);
   return answer.body;
@@ -101,7 +104,7 @@ export const yellowCard = (date: string) => ({ color: 'yellow', issuedAt: `${dat
 export const redCard = (date: string) => ({ color: 'red', issuedAt: `${date}T00:00:00+08:00` });
 
 /** Every verdict of `GET /api/v1/cases` for `query`, following the cursor page by page. */
-export async function listAll(node: TestNode, query: string, limit = 500): Promise<Record<string, unknown>[]> {
+export async function listAll(node: ApiClient, query: string, limit = 500): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < 1000; page++) {
@@ -120,7 +123,7 @@ export async function listAll(node: TestNode, query: string, limit = 500): Promi
 export const caseNos = (items: Record<string, unknown>[]): unknown[] => items.map((item) => item.caseNo);
 
 /** Polls an import until it is done or failed; fails the test after `timeoutMs`. */
-export async function waitForImport(node: TestNode, id: string, timeoutMs = 20_000) {
+export async function waitForImport(node: ApiClient, id: string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await node.api('GET', `/api/v1/imports/${id}`);
