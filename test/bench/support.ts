@@ -189,7 +189,9 @@ export interface BenchNode {
 
 /**
  * Per-database PostgreSQL settings from BENCH_PG_SETTINGS, e.g.
- * `log_min_duration_statement=0,log_parameter_max_length=0` to time every statement in the server log.
+ * `log_min_duration_statement=0,log_parameter_max_length=0` to time every statement in the server log,
+ * or `session_preload_libraries=auto_explain,auto_explain.log_min_duration=300,auto_explain.log_analyze=on`
+ * to log the plans of slow statements.
  */
 async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
   const settings = (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter((s) => s.trim() !== '');
@@ -199,7 +201,7 @@ async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
   try {
     for (const setting of settings) {
       const [name, value] = setting.split('=').map((part) => part.trim());
-      if (!name || value === undefined || !/^[a-z_]+$/.test(name)) throw new Error(`BENCH_PG_SETTINGS: bad setting "${setting}"`);
+      if (!name || value === undefined || !/^[a-z_.]+$/.test(name)) throw new Error(`BENCH_PG_SETTINGS: bad setting "${setting}"`);
       await client.query(`ALTER DATABASE "${database.name}" SET ${name} = ${client.escapeLiteral(value)}`);
     }
   } finally {
@@ -250,7 +252,9 @@ export async function startBenchNode(label: string, env: Record<string, string> 
       async close() {
         api.close();
         await stopChild(running);
-        await database.drop();
+        // BENCH_KEEP_DB=1 leaves the database for EXPLAIN sessions after the run.
+        if (process.env.BENCH_KEEP_DB === '1') progress(`kept database ${database.url}`);
+        else await database.drop();
       },
     };
   } catch (error) {
