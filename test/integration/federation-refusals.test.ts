@@ -18,7 +18,7 @@ import {
   expectRefusal, identityOf, logLeaves, nextBatch, parentRecord, postBatch, sentBatches, signBatch, signCheckpoint, stranger,
   withAlteredSignature, withTamperedPayload, type Signer,
 } from '../support/federation-messages.ts';
-import { enroll } from './federation-sync.test.ts';
+import { enroll } from '../support/federation-fixtures.ts';
 
 const CITY = '610200';
 const COUNTY = '610203';

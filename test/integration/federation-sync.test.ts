@@ -6,13 +6,7 @@
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, concluded, setUpCatalog } from '../support/api-fixtures.ts';
-
-export async function enroll(parent: TestNode, child: TestNode, code: string, level: 'county' | 'city'): Promise<void> {
-  const registered = await parent.api('POST', '/api/v1/children', { code, name: `节点 ${code}`, level });
-  expect(registered.status, JSON.stringify(registered.body)).to.equal(201);
-  const enrolled = await child.api('POST', '/api/v1/federation/enroll', { token: registered.body.enrollmentToken });
-  expect(enrolled.status, JSON.stringify(enrolled.body)).to.equal(200);
-}
+import { enroll } from '../support/federation-fixtures.ts';
 
 describe('integration: federation sync', function () {
   this.timeout(90000);
