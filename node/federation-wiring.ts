@@ -14,8 +14,10 @@ import { assertSchema } from './http/validation.ts';
 import type { FederationContext } from '../federation/federation-context.ts';
 import type { NodeIdentity } from '../federation/identity/node-identity.ts';
 import { upsertSelf } from '../federation/registry/node-registry.ts';
+import type { PolicyHost } from '../federation/policy/policy-host.ts';
 
-export async function createFederationContext(settings: Settings, orm: MikroORM, identity: NodeIdentity, logger: Logger, now: () => Date): Promise<FederationContext> {
+/** `policy`: the node's calendars and time policy for downward policy (node/timelimits/issued-policies.ts). */
+export async function createFederationContext(settings: Settings, orm: MikroORM, identity: NodeIdentity, logger: Logger, now: () => Date, policy?: PolicyHost): Promise<FederationContext> {
   const context: FederationContext = {
     self: { code: settings.nodeCode, level: settings.nodeLevel, name: settings.nodeName, publicUrl: settings.publicUrl },
     parentUrl: settings.parentUrl,
@@ -26,6 +28,7 @@ export async function createFederationContext(settings: Settings, orm: MikroORM,
     now,
     fetch: globalThis.fetch,
     log: logger.child({ component: 'federation' }),
+    ...(policy ? { policy } : {}),
   };
   await upsertSelf(context.sql, { ...context.self, jwks: identity.jwks() });
   return context;
@@ -38,17 +41,10 @@ export function ownSummarySource(nodeCode: string): SummarySource {
   };
 }
 
-/** Applies the content of a verified batch: each summary row is checked against its schema first. */
-export function batchApplier(context: FederationContext): BatchApplier {
+/** Applies the content of a verified batch (its rows were checked against the batch schema). */
+export function batchApplier(): BatchApplier {
   return {
     async applySummaries(sql, _node, rows, now) {
-      for (const [index, row] of rows.entries()) {
-        try {
-          context.validate('federation/summary-row.schema.json', row);
-        } catch (error) {
-          throw Object.assign(error as Error, { message: `summaries/${index}: ${(error as Error).message}` });
-        }
-      }
       await applySummaries(sql, rows as unknown as SummaryRow[], now);
     },
   };

@@ -21,7 +21,11 @@ import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
 import { batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';
+import { startAuditJobs } from './jobs/audit-queue.ts';
+import { createAuditHost } from './cases/audit-host.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
+import { nodePolicyHost } from './timelimits/issued-policies.ts';
+import { PolicyIssuer } from './timelimits/policy-provenance.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -57,7 +61,8 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
     const identity = await NodeIdentity.open(poolRunner(orm), keySecret.secret, now());
     logger.info({ kid: identity.ring.currentKid }, 'node identity loaded');
-    const federation = await createFederationContext(settings, orm, identity, logger, now);
+    const federation = await createFederationContext(settings, orm, identity, logger, now, nodePolicyHost(orm, rules));
+    const policyIssuer = new PolicyIssuer({ code: settings.nodeCode, level: settings.nodeLevel }, identity, now);
 
     // BullMQ needs maxRetriesPerRequest null on its connections; the queue and the worker each get one.
     const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
@@ -75,8 +80,11 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
     const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), sequencer, logger);
     closers.push(() => sync.close());
+    const auditHost = createAuditHost(rules);
+    const audits = await startAuditJobs(redis, settings.queuePrefix, federation, auditHost, logger);
+    closers.push(() => audits.close());
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(federation), now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

@@ -5,6 +5,7 @@ import { assertSchema } from '../http/validation.ts';
 import type { RequestState } from '../http/state.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { changeRules } from '../timelimits/rule-change.ts';
+import { presentProvenance, type PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import { CalendarYearRecord } from './calendar-year.entity.ts';
 import { CalendarValidationError, validateCalendarYear } from './calendar-year.ts';
 
@@ -15,10 +16,11 @@ function parseYear(raw: string | undefined): number {
 }
 
 function presentYear(row: CalendarYearRecord) {
-  return { year: row.year, holidays: row.holidays, workdays: row.workdays, source: row.source ?? null, updatedAt: row.updatedAt.toISOString() };
+  return { year: row.year, holidays: row.holidays, workdays: row.workdays, source: row.source ?? null, ...presentProvenance(row), updatedAt: row.updatedAt.toISOString() };
 }
 
-export function calendarRouter(rules: TimeRules): Router<RequestState> {
+/** `issuer` signs what a PUT sets at the province and refuses a PUT on a year issued above. */
+export function calendarRouter(rules: TimeRules, issuer: PolicyIssuer): Router<RequestState> {
   const router = new Router<RequestState>();
 
   router.get('/calendars', async (ctx) => {
@@ -50,11 +52,14 @@ export function calendarRouter(rules: TimeRules): Router<RequestState> {
     let created = false;
     const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
       const row = await tx.findOne(CalendarYearRecord, { year });
+      issuer.assertSettableHere(row, 'calendar', year);
       const source = body.source ?? 'api';
-      if (row) tx.assign(row, { holidays: calendar.holidays, workdays: calendar.workdays, source });
+      const issued = { year, holidays: calendar.holidays, workdays: calendar.workdays, ...(body.source === undefined ? {} : { source: body.source }) };
+      const provenance = await issuer.provenanceFor('calendar', year, issued, row);
+      if (row) tx.assign(row, { holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
       else {
         created = true;
-        tx.create(CalendarYearRecord, { year, holidays: calendar.holidays, workdays: calendar.workdays, source });
+        tx.create(CalendarYearRecord, { year, holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
       }
     }, { years: [year] });
     const row = await ctx.state.em.fork().findOneOrFail(CalendarYearRecord, { year });

@@ -1,65 +1,125 @@
 /**
- * `npm run demo`: a county supervision node with a realistic catalog and a simulator that keeps
- * feeding cases. Embedded PostgreSQL unless DATABASE_URL is set; Redis at REDIS_URL (started from
- * the PATH when nothing answers). Runs until Ctrl-C.
+ * `npm run demo`: a whole federation in one process. A province, a city and two counties
+ * (node/demo/topology.ts), each a full node with its own database on one PostgreSQL (embedded
+ * unless DATABASE_URL names a server), listening on PORT .. PORT+3 (default 8080-8083), enrolled
+ * through their HTTP APIs, syncing upward every SYNC_INTERVAL_SECONDS (default 10), with a case
+ * simulator feeding each county. Restarting it reuses the databases and enrolls nothing twice.
+ * Runs until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../config/settings.ts';
-import { startNode } from '../server.ts';
+import { startNode, type NodeHandle } from '../server.ts';
+import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { CaseSimulator } from './simulator.ts';
-import { DEMO_COUNTY_CODE, DEMO_COUNTY_NAME } from './catalog.ts';
-import { ensureDatabase, ensureRedis, startEmbeddedPostgres, type RunningService } from './embedded-services.ts';
+import { ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
+import { DEMO_NODES, countyCatalog, nodeName, type DemoNode } from './topology.ts';
+import { enrollOverHttp } from './enroll.ts';
 
 const say = (line: string): void => console.log(line);
 const stops: (() => Promise<void>)[] = [];
+let stopping = false;
 
 async function shutdown(code: number): Promise<never> {
-  for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(String(error)));
+  if (!stopping) {
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(String(error)));
+  }
   process.exit(code);
 }
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));
+
+/** The URL of database `name` on the server of `url`. */
+function withDatabase(url: string, name: string): string {
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
+const LEVEL_LABEL: Record<DemoNode['level'], string> = { province: '省 province', city: '市 city    ', county: '县 county  ' };
 
 try {
   const env = process.env;
-  let databaseUrl = env.DATABASE_URL;
-  if (databaseUrl) await ensureDatabase(databaseUrl);
-  else {
+  const basePort = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(basePort) || basePort < 1 || basePort > 65532) throw new Error(`PORT must be a port number for the first of four nodes, got "${env.PORT}"`);
+  const databaseName = (node: DemoNode): string => `supervision_demo_${node.code}`;
+
+  // One PostgreSQL server, one database per node.
+  let serverUrl = env.DATABASE_URL;
+  if (!serverUrl) {
     const dataDir = new URL('../../.data/demo-postgres', import.meta.url).pathname;
-    const postgres: RunningService = await startEmbeddedPostgres(dataDir, Number(env.DEMO_PG_PORT ?? 54329), 'supervision_demo', say);
+    const postgres = await startEmbeddedPostgres(dataDir, Number(env.DEMO_PG_PORT ?? 54329), databaseName(DEMO_NODES[0]!), say);
     stops.push(postgres.stop);
-    databaseUrl = postgres.url;
+    serverUrl = postgres.url;
   }
+  for (const node of DEMO_NODES) await ensureDatabase(withDatabase(serverUrl, databaseName(node)));
   const redis = await ensureRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', say);
   stops.push(redis.stop);
 
   const adminToken = env.ADMIN_TOKEN ?? randomBytes(24).toString('hex');
-  const settings = loadSettings({
-    ...env, ADMIN_TOKEN: adminToken, DATABASE_URL: databaseUrl, REDIS_URL: redis.url,
-    NODE_CODE: env.NODE_CODE ?? DEMO_COUNTY_CODE, NODE_LEVEL: env.NODE_LEVEL ?? 'county',
-    NODE_NAME: env.NODE_NAME ?? `${DEMO_COUNTY_NAME}电子监察节点`, PORT: env.PORT ?? '8080', LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-  });
-  const node = await startNode(settings);
-  stops.push(() => node.close());
+  const urlOf = (node: DemoNode): string => `http://127.0.0.1:${basePort + node.portOffset}`;
+  const running = new Map<string, NodeHandle>();
+  for (const node of DEMO_NODES) {
+    const parent = DEMO_NODES.find((candidate) => candidate.code === node.parent);
+    // Every node setting of the environment applies to all four; these differ per node.
+    const settings = loadSettings({
+      ...env, ADMIN_TOKEN: adminToken, DATABASE_URL: withDatabase(serverUrl, databaseName(node)), REDIS_URL: redis.url,
+      NODE_CODE: node.code, NODE_LEVEL: node.level, NODE_NAME: nodeName(node), PORT: String(basePort + node.portOffset),
+      PUBLIC_URL: urlOf(node), PARENT_URL: parent ? urlOf(parent) : '', QUEUE_PREFIX: `${env.QUEUE_PREFIX ?? 'sv-demo'}-${node.code}`,
+      SYNC_INTERVAL_SECONDS: env.SYNC_INTERVAL_SECONDS ?? '10', LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    });
+    const handle = await startNode(settings);
+    stops.push(() => handle.close());
+    running.set(node.code, handle);
+    say(`已启动 (started) ${nodeName(node)} ${node.code} at ${urlOf(node)}`);
+  }
 
-  const simulator = new CaseSimulator({
-    baseUrl: node.url, token: adminToken, seed: Number(env.DEMO_SEED ?? 20261125),
-    casesPerWorkday: Number(env.DEMO_CASES_PER_DAY ?? 300), log: say,
-  });
-  stops.push(() => simulator.stop());
-  await simulator.start();
+  const asEnrollNode = (node: DemoNode) => ({ code: node.code, level: node.level, name: nodeName(node), url: urlOf(node) });
+  for (const node of DEMO_NODES) {
+    const parent = DEMO_NODES.find((candidate) => candidate.code === node.parent);
+    if (!parent) continue;
+    const done = await enrollOverHttp(asEnrollNode(parent), asEnrollNode(node), adminToken);
+    say(`登记 (enrollment) ${node.code} -> ${parent.code}: ${done}`);
+  }
 
+  const counties = DEMO_NODES.filter((node) => node.level === 'county');
+  const seed = Number(env.DEMO_SEED ?? 20261125);
+  const simulators = counties.map((county, index) => {
+    const { departments, items } = countyCatalog(county);
+    return new CaseSimulator({
+      baseUrl: urlOf(county), token: adminToken, seed: seed + index, countyCode: county.code, departments, items,
+      casesPerWorkday: Number(env.DEMO_CASES_PER_DAY ?? 150), log: (line) => say(`[${county.code}] ${line}`),
+    });
+  });
+  for (const simulator of simulators) stops.push(() => simulator.stop());
+  await Promise.all(simulators.map((simulator) => simulator.start()));
+
+  // One sync now, counties first, so the province shows the backfill at once; the schedulers
+  // take over from here.
+  for (const node of [...counties, DEMO_NODES[1]!]) {
+    const response = await fetch(`${urlOf(node)}/api/v1/federation/sync?wait=true`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` } });
+    const answer = await response.json() as { result?: { delivered?: number; error?: { code: string; message: string } | null } };
+    if (answer.result?.error) say(`同步 (sync) ${node.code}: ${answer.result.error.code} ${answer.result.error.message}`);
+  }
+
+  const today = localDayOf(new Date());
+  const from = isoFromDay(today - 30);
+  const to = isoFromDay(today);
   const auth = `-H "Authorization: Bearer ${adminToken}"`;
+  const [province, city, countyA, countyB] = DEMO_NODES.map(urlOf);
   say('');
-  say(`监察节点已就绪 (node ready): ${settings.nodeName} ${settings.nodeCode}`);
-  say(`  URL:   ${node.url}`);
-  say(`  Token: ${adminToken}`);
+  say(`演示联邦已就绪 (demo federation ready): ${DEMO_NODES.map((node) => `${node.place} ${node.code}`).join(' / ')}`);
+  for (const node of DEMO_NODES) say(`  ${LEVEL_LABEL[node.level]} ${node.code}  ${urlOf(node)}  ${nodeName(node)}`);
+  say(`  Token (all four nodes): ${adminToken}`);
+  const interval = running.get(DEMO_NODES[0]!.code)!.settings.syncIntervalSeconds;
+  say(`  每 ${interval} 秒向上同步一次 (each node syncs upward every ${interval} s)`);
   say('试一试 (try):');
-  say(`  curl ${node.url}/health`);
-  say(`  curl ${auth} ${node.url}/api/v1/board`);
-  say(`  curl ${auth} '${node.url}/api/v1/cases?light=red&limit=5'`);
-  say(`  curl ${auth} ${node.url}/api/v1/rejections`);
+  say(`  curl ${auth} '${province}/api/v1/rollups?from=${from}&to=${to}&groupBy=node'`);
+  say(`  curl ${auth} '${city}/api/v1/rollups?from=${from}&to=${to}&groupBy=department'`);
+  say(`  curl ${auth} ${province}/api/v1/federation/status`);
+  say(`  curl ${auth} ${countyA}/api/v1/board`);
+  say(`  curl ${auth} '${countyB}/api/v1/cases?light=red&limit=5'`);
+  say(`  curl ${province}/health`);
   say('按 Ctrl-C 停止 (Ctrl-C stops the demo).');
-
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));
 } catch (error) {
   console.error(`演示无法启动 (demo cannot start): ${(error as Error).message}`);
   await shutdown(1);

@@ -26,6 +26,10 @@ import type { FederationContext } from '../../federation/federation-context.ts';
 import { syncAdminRouter, syncPublicRouter, type SyncTrigger } from '../../federation/http/sync-routes.ts';
 import type { BatchApplier } from '../../federation/sync/batch-intake.ts';
 import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
+import { auditAdminRouter, auditPublicRouter, type AuditTrigger } from '../../federation/http/audit-routes.ts';
+import type { AuditHost } from '../../federation/audit/audit-types.ts';
+import { policyPublicRouter } from '../../federation/http/policy-routes.ts';
+import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
@@ -47,6 +51,11 @@ export interface AppDeps {
   sync: SyncTrigger;
   sequencer: EventLogSequencer;
   applier: BatchApplier;
+  /** Re-supervision: runs this node's audits of its children; answers its parent's. */
+  audits: AuditTrigger;
+  auditHost: AuditHost;
+  /** Signs calendars and the policy set at the province; refuses changes to those issued above. */
+  policyIssuer: PolicyIssuer;
   now: () => Date;
 }
 
@@ -59,9 +68,11 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeaders());
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
 
-  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier)]) {
+  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation)]) {
     app.use(router.routes()).use(router.allowedMethods());
   }
+  const auditPublic = auditPublicRouter(deps.federation, deps.auditHost);
+  app.use(auditPublic.routes()).use(auditPublic.allowedMethods());
 
   // Authentication runs before routing, so an unknown /api path without a token answers 401, not
   // 404, and nobody can probe which routes exist.
@@ -72,13 +83,14 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   for (const router of [
     catalogRouter(),
     caseRouter(deps),
-    calendarRouter(deps.rules),
-    policyRouter(deps.rules),
+    calendarRouter(deps.rules, deps.policyIssuer),
+    policyRouter(deps.rules, deps.policyIssuer),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
     keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now),
     enrollmentAdminRouter(deps.federation),
     syncAdminRouter(deps.federation, deps.sync),
     rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),
+    auditAdminRouter(deps.federation, deps.audits),
   ]) {
     api.use(router.routes(), router.allowedMethods());
   }

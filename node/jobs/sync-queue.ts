@@ -31,6 +31,9 @@ export async function startSyncJobs(connection: Redis, prefix: string, intervalS
   const queue = new Queue(SYNC_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 500, attempts: 1 } });
   const workerConnection = connection.duplicate();
   const eventsConnection = connection.duplicate();
+  // An outage is reported once per attempt by the worker's 'error' log below; without a listener
+  // here ioredis would also print every failed reconnect of these two to stderr.
+  for (const duplicate of [workerConnection, eventsConnection]) duplicate.on('error', () => undefined);
   const worker = new Worker(SYNC_QUEUE, async () => {
     const outcome = await runSyncOnce(context, source, sequencer);
     if (outcome.built || outcome.delivered > 0 || outcome.error) logger.info({ ...outcome }, '同步 (sync run)');
@@ -39,8 +42,20 @@ export async function startSyncJobs(connection: Redis, prefix: string, intervalS
   worker.on('error', (error) => logger.error({ err: error }, 'sync worker error'));
   const events = new QueueEvents(SYNC_QUEUE, { connection: eventsConnection, prefix });
   await events.waitUntilReady();
-  if (context.parentUrl) await queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalSeconds * 1000 }, { name: 'sync' });
-  else await queue.removeJobScheduler(SCHEDULER_ID);
+  const schedule = async (): Promise<void> => {
+    if (context.parentUrl) await queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalSeconds * 1000 }, { name: 'sync' });
+    else await queue.removeJobScheduler(SCHEDULER_ID);
+  };
+  await schedule();
+  // A Redis that comes back empty (restarted without persistence, failed over, flushed) has
+  // forgotten the job scheduler, and nothing would sync again: put it back on every reconnect.
+  // Upserting a scheduler that is still there changes nothing.
+  let closing = false;
+  const reschedule = (): void => {
+    if (closing) return;
+    schedule().catch((error: unknown) => logger.warn({ err: error }, '同步计划未能恢复, 下次重连时重试 (sync schedule not restored; retried on the next reconnect)'));
+  };
+  connection.on('ready', reschedule);
 
   return {
     async trigger(wait) {
@@ -50,6 +65,8 @@ export async function startSyncJobs(connection: Redis, prefix: string, intervalS
       return { jobId: job.id ?? '', result };
     },
     async close() {
+      closing = true;
+      connection.off('ready', reschedule);
       await worker.close();
       await events.close();
       await queue.close();

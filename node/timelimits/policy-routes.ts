@@ -7,13 +7,15 @@ import { TIME_POLICY_KEY, type TimeRules } from './time-rules.ts';
 import { TimePolicyRecord } from './time-policy.entity.ts';
 import { changeRules } from './rule-change.ts';
 import { validateTimePolicy, type TimePolicy } from './policy.ts';
+import { presentProvenance, type PolicyIssuer } from './policy-provenance.ts';
 
-export function policyRouter(rules: TimeRules): Router<RequestState> {
+/** `issuer` signs what a PUT sets at the province and refuses a PUT on a policy issued above. */
+export function policyRouter(rules: TimeRules, issuer: PolicyIssuer): Router<RequestState> {
   const router = new Router<RequestState>();
 
   router.get('/policy', async (ctx) => {
     const row = await ctx.state.em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-    ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', updatedAt: row?.updatedAt.toISOString() ?? null };
+    ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', ...presentProvenance(row ?? {}), updatedAt: row?.updatedAt.toISOString() ?? null };
   });
 
   router.put('/policy', async (ctx) => {
@@ -28,11 +30,13 @@ export function policyRouter(rules: TimeRules): Router<RequestState> {
     }
     const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
       const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-      if (row) tx.assign(row, policy);
-      else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy });
+      issuer.assertSettableHere(row, 'timePolicy');
+      const provenance = await issuer.provenanceFor('timePolicy', undefined, { ...policy }, row);
+      if (row) tx.assign(row, { ...policy, ...provenance });
+      else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
     }, {});
     const row = await ctx.state.em.fork().findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY });
-    ctx.body = { ...policy, source: 'node', updatedAt: row.updatedAt.toISOString(), recomputed };
+    ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: row.updatedAt.toISOString(), recomputed };
   });
 
   return router;
