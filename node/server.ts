@@ -77,7 +77,13 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     sequencer.kick();
     const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, { orm, rules, logger, metrics, now, afterChunk: () => sequencer.kick() });
     closers.push(() => worker.close());
-    for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
+    const requeueImports = async (): Promise<void> => {
+      for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
+    };
+    await requeueImports();
+    // A Redis that comes back empty has forgotten queued imports. The job id is the import id and
+    // a finished import returns at once, so enqueueing again never runs one twice.
+    redis.on('ready', () => void requeueImports().catch((err: unknown) => logger.error({ err }, 'could not requeue imports')));
     const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), sequencer, logger);
     closers.push(() => sync.close());
     const auditHost = createAuditHost(rules);

@@ -24,6 +24,8 @@ export async function startAuditJobs(connection: Redis, prefix: string, context:
   const queue = new Queue(AUDIT_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 500, attempts: 1 } });
   const workerConnection = connection.duplicate();
   const eventsConnection = connection.duplicate();
+  // The worker's 'error' log reports an outage; these two would otherwise print every reconnect.
+  for (const duplicate of [workerConnection, eventsConnection]) duplicate.on('error', () => undefined);
   const worker = new Worker<{ auditId: string }>(AUDIT_QUEUE, async (job) => {
     await runAudit(context, host, job.data.auditId);
   }, { connection: workerConnection, prefix, concurrency: 1 });
@@ -32,7 +34,14 @@ export async function startAuditJobs(connection: Redis, prefix: string, context:
   await events.waitUntilReady();
 
   const enqueue = (auditId: string) => queue.add('audit', { auditId }, { jobId: auditId });
-  for (const auditId of await unfinishedAudits(context.sql)) await enqueue(auditId);
+  const requeueUnfinished = async (): Promise<void> => {
+    for (const auditId of await unfinishedAudits(context.sql)) await enqueue(auditId);
+  };
+  await requeueUnfinished();
+  // A Redis that comes back empty has forgotten the queued audits; the job id is the audit id,
+  // so enqueueing one that Redis still holds changes nothing.
+  const onReady = (): void => void requeueUnfinished().catch((error: unknown) => logger.error({ err: error }, 'could not requeue audits'));
+  connection.on('ready', onReady);
 
   return {
     async start(auditId, wait) {
@@ -40,6 +49,7 @@ export async function startAuditJobs(connection: Redis, prefix: string, context:
       if (wait) await job.waitUntilFinished(events, WAIT_MS);
     },
     async close() {
+      connection.off('ready', onReady);
       await worker.close();
       await events.close();
       await queue.close();
