@@ -29,14 +29,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, datab
     await postgres.initialise();
   }
   await postgres.start();
-  const client = postgres.getPgClient();
-  await client.connect();
-  try {
-    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-  } finally {
-    await client.end();
-  }
+  await createDatabaseIfMissing(postgres.getPgClient(), database);
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`, stop: () => postgres.stop() };
 }
 
@@ -46,7 +39,11 @@ export async function ensureDatabase(url: string): Promise<void> {
   const database = decodeURIComponent(target.pathname.slice(1));
   const admin = new URL(url);
   admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
+  await createDatabaseIfMissing(new pg.Client({ connectionString: admin.toString() }), database);
+}
+
+/** Connects `client` to its server, creates `database` there unless it exists, and disconnects. */
+async function createDatabaseIfMissing(client: pg.Client, database: string): Promise<void> {
   await client.connect();
   try {
     const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
@@ -56,8 +53,9 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1500 });
+/** Whether a Redis at `url` answers PING now (one attempt, no retries). */
+export async function redisAnswers(url: string, connectTimeoutMs = 1500): Promise<boolean> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: connectTimeoutMs });
   probe.on('error', () => undefined);
   try {
     await probe.connect();
@@ -71,7 +69,7 @@ async function answers(url: string): Promise<boolean> {
 
 /** Uses the Redis at `url` when it answers; otherwise starts `redis-server` on that port (local URLs only). */
 export async function ensureRedis(url: string, log: (line: string) => void): Promise<RunningService> {
-  if (await answers(url)) return { url, stop: async () => undefined };
+  if (await redisAnswers(url)) return { url, stop: async () => undefined };
   const parsed = new URL(url);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname)) {
     throw new Error(`Redis at ${url} does not answer, and it is not local, so the demo cannot start one there`);
@@ -81,7 +79,7 @@ export async function ensureRedis(url: string, log: (line: string) => void): Pro
   const child: ChildProcess = spawn('redis-server', ['--bind', '127.0.0.1', '--port', port, '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const failed = new Promise<never>((_, reject) => child.once('error', (error) => reject(new Error(`cannot start redis-server from the PATH: ${error.message}`))));
   for (let attempt = 0; attempt < 50; attempt++) {
-    const ready = await Promise.race([answers(url), failed]);
+    const ready = await Promise.race([redisAnswers(url), failed]);
     if (ready) return { url, stop: async () => void child.kill('SIGTERM') };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../../node/demo/embedded-services.ts';
 import { freePort } from '../support/node-process.ts';
 
 export interface RedisServer {
@@ -16,18 +16,7 @@ export interface RedisServer {
   start(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
-  probe.on('error', () => undefined);
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
+const answers = (url: string): Promise<boolean> => redisAnswers(url, 1000);
 
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
