@@ -16,6 +16,8 @@ export interface NewEventRow {
   /** The stored event as JSON text: its canonical form, already made for the content hash. */
   payload_json: string;
   content_hash: string;
+  /** Its leaf in the node's event log, or null for the log sequencer to assign. */
+  log_index: number | null;
 }
 
 export interface CaseStateRow {
@@ -93,14 +95,19 @@ function eventRowsJson(rows: NewEventRow[]): string {
   return `[${parts.join(',')}]`;
 }
 
+/** Takes back the log numbers of freshly inserted events (their numbering has a hole): the sequencer assigns them. */
+export async function unnumberEvents(em: EntityManager, eventIds: string[]): Promise<void> {
+  await execute(em, 'UPDATE case_events SET log_index = NULL WHERE event_id = ANY($1::text[])', [eventIds]);
+}
+
 /** Appends events; answers the eventIds actually inserted (a concurrent send of the same id loses). */
 export async function insertEvents(em: EntityManager, rows: NewEventRow[], source: string, receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const inserted = await query<{ event_id: string }>(em, `INSERT INTO case_events
-      (event_id, case_no, type, occurred_at, payload, content_hash, source, received_at)
-    SELECT r.event_id, r.case_no, r.type, r.occurred_at, r.payload, r.content_hash, $2, $3
+      (event_id, case_no, type, occurred_at, payload, content_hash, source, received_at, log_index)
+    SELECT r.event_id, r.case_no, r.type, r.occurred_at, r.payload, r.content_hash, $2, $3, r.log_index
     FROM jsonb_to_recordset($1::jsonb) AS r(ord int, event_id text, case_no text, type text,
-      occurred_at timestamptz, payload jsonb, content_hash text)
+      occurred_at timestamptz, payload jsonb, content_hash text, log_index bigint)
     ORDER BY r.ord
     ON CONFLICT (event_id) DO NOTHING
     RETURNING event_id`, [eventRowsJson(rows), source, receivedAt]);

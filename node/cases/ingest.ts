@@ -7,11 +7,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../db/sql.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
+import { transactionRunner } from '../db/sql-runner.ts';
+import { appendLeaves, treeSize } from '../../federation/log/log-store.ts';
+import { leafHash } from '../../federation/log/merkle.ts';
+import { lockEventLog } from '../../federation/log/sequencer.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
 import {
-  findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
+  findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates, unnumberEvents,
   type NewEventRow, type RejectionRow,
 } from './case-store.ts';
 import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
@@ -172,12 +176,23 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
       return false;
     });
 
-    // 5. Append; an id a concurrent request inserted first is classified against it.
-    const rows: NewEventRow[] = accepted.map((c) => ({
+    // 5. Append, numbering each event as a leaf of the node's Merkle log under the log's
+    //    single-writer lock (held to the commit), so events and leaves commit together. An id a
+    //    concurrent request inserted first is classified against it.
+    const log = transactionRunner(tx);
+    if (accepted.length > 0) await lockEventLog(log);
+    const base = accepted.length > 0 ? await treeSize(log) : 0;
+    const rows: NewEventRow[] = accepted.map((c, position) => ({
       ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
-      occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash,
+      occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash, log_index: base + position,
     }));
     const inserted = await insertEvents(tx, rows, options.source, options.receivedAt);
+    if (inserted.size === rows.length) {
+      if (rows.length > 0) await appendLeaves(log, accepted.map((c) => leafHash(Buffer.from(c.canonical, 'utf8'))));
+    } else if (inserted.size > 0) {
+      // A hole in the numbering: the sequencer appends these after the commit instead.
+      await unnumberEvents(tx, [...inserted]);
+    }
     const racedIds = accepted.filter((c) => !inserted.has(c.event.eventId)).map((c) => c.event.eventId);
     const raced = await findEventHashes(tx, racedIds);
     for (const c of accepted) {

@@ -11,7 +11,8 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DemoCaseEvent } from '../../node/demo/case-scenarios.ts';
 import { ingestWorkload, loadCatalog, requestBodies, sendBodies } from './dataset.ts';
-import { envInt, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, startBenchNode } from './support.ts';
+import { startAutovacuum, type AutovacuumEmulation } from './autovacuum.ts';
+import { envInt, eventLogCaughtUp, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, startBenchNode } from './support.ts';
 
 export interface IngestResult {
   bench: 'ingest';
@@ -27,6 +28,9 @@ export interface IngestResult {
   pgCpuUsPerEvent: number;
   /** Share of the host's CPU (both cores) busy during the timed run, anything included. */
   hostBusyPct: number;
+  /** The node appends accepted events to its Merkle event log after answering: when that caught up. */
+  eventLog: { loggedSeconds: number; loggedPerSec: number } | null;
+  autovacuum: 'emulated' | 'off';
   cases: number;
   batch: number;
   concurrency: number;
@@ -76,10 +80,12 @@ export async function runIngest(): Promise<IngestResult> {
 
   const node = await startBenchNode('ingest');
   const db = new pg.Client({ connectionString: node.database.url });
+  let autovacuum: AutovacuumEmulation | null = null;
   try {
     await db.connect();
     await loadCatalog(node.api);
     await db.query('CHECKPOINT');
+    autovacuum = await startAutovacuum(node.database.url);
 
     progress(`ingest: posting ${bodies.length} requests of ${batch} events, ${concurrency} in flight`);
     const cpuBefore = node.cpuSeconds();
@@ -91,6 +97,13 @@ export async function runIngest(): Promise<IngestResult> {
     const pgCpuUsPerEvent = Math.round((postgresCpuDelta(pgBefore, await postgresCpu(db, node.database.name)) * 1e6) / sent.accepted);
     const nodeCpuUsPerEvent = cpuBefore === null || cpuAfter === null ? null : Math.round(((cpuAfter - cpuBefore) * 1e6) / sent.accepted);
     const hostBusyPct = Math.round((100 * (hostAfter.busy - hostBefore.busy)) / Math.max(1, hostAfter.total - hostBefore.total));
+    let eventLog: IngestResult['eventLog'] = null;
+    if (await eventLogCaughtUp(db)) {
+      const loggedSeconds = (performance.now() - hostBefore.at) / 1000;
+      eventLog = { loggedSeconds: Math.round(loggedSeconds * 10) / 10, loggedPerSec: Math.round(sent.accepted / loggedSeconds) };
+      progress(`ingest: event log caught up ${loggedSeconds.toFixed(1)} s after the first request = ${eventLog.loggedPerSec} events/s`);
+    }
+    await autovacuum.stop();
     const rssMB = node.peakRssMB();
     const eventsPerSec = Math.round(sent.accepted / sent.seconds);
     progress(`ingest: ${sent.accepted} accepted, ${sent.duplicates} duplicates, ${sent.rejected} rejected in ${sent.seconds.toFixed(1)} s = ${eventsPerSec} events/s, node peak RSS ${rssMB} MB, `
@@ -132,11 +145,14 @@ export async function runIngest(): Promise<IngestResult> {
       nodeCpuUsPerEvent,
       pgCpuUsPerEvent,
       hostBusyPct,
+      eventLog,
+      autovacuum: autovacuum.mode,
       cases: workload.cases,
       batch,
       concurrency,
     };
   } finally {
+    await autovacuum?.stop();
     await db.end().catch(() => undefined);
     await node.close();
   }

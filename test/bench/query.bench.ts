@@ -10,8 +10,9 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { DEMO_DEPARTMENTS } from '../../node/demo/catalog.ts';
 import { loadCatalog, queryWorkload, requestBodies, sendBodies } from './dataset.ts';
+import { startAutovacuum, type AutovacuumEmulation } from './autovacuum.ts';
 import {
-  envInt, freePort, HttpClient, latencyOf, progress, REPO_ROOT, sampleCalls, startBenchNode, stopChild, timeCalls, waitForHttp,
+  envInt, eventLogCaughtUp, freePort, HttpClient, latencyOf, progress, REPO_ROOT, sampleCalls, startBenchNode, stopChild, timeCalls, waitForHttp,
   type Latency,
 } from './support.ts';
 
@@ -30,8 +31,8 @@ export interface QueryResult {
   caseList: Latency & { variants: Record<string, Latency> };
   board: Latency;
   baseline: { name: 'bare-koa' } & Latency;
-  load: { events: number; seconds: number; eventsPerSec: number; changedAfterAt: number };
-  board_at: { open: number; green: number; yellow: number; red: number; paused: number; yellowCards: number; redCards: number };
+  load: { events: number; seconds: number; eventsPerSec: number; changedAfterAt: number; autovacuum: 'emulated' | 'off' };
+  boardCounts: { open: number; green: number; yellow: number; red: number; paused: number; yellowCards: number; redCards: number };
 }
 
 interface Page {
@@ -40,7 +41,7 @@ interface Page {
 }
 
 interface BoardAnswer {
-  overall: QueryResult['board_at'];
+  overall: QueryResult['boardCounts'];
 }
 
 /** A deterministic pick of `count` indexes below `n`. */
@@ -82,9 +83,11 @@ export async function runQuery(): Promise<QueryResult> {
 
   const node = await startBenchNode('query');
   const db = new pg.Client({ connectionString: node.database.url });
+  let autovacuum: AutovacuumEmulation | null = null;
   try {
     await db.connect();
     await loadCatalog(node.api);
+    autovacuum = await startAutovacuum(node.database.url);
     progress(`query: loading ${total} events in ${bodies.length} requests, ${concurrency} in flight`);
     const sent = await sendBodies(node.api, bodies, concurrency, 'query load');
     bodies.length = 0;
@@ -96,7 +99,10 @@ export async function runQuery(): Promise<QueryResult> {
     if (!row || Number(row.events) !== total || Number(row.cases) !== cases || Number(row.rejections) !== 0) {
       throw new Error(`query load verification failed: ${JSON.stringify(row)}, expected ${total} events and ${cases} cases`);
     }
-    // Autovacuum would get there after a bulk load; do it now so every run measures the same plans.
+    // Measure a settled node: its event log caught up, the tables vacuumed and analyzed as
+    // autovacuum would leave them after a bulk load, so every run measures the same plans.
+    await eventLogCaughtUp(db);
+    await autovacuum.stop();
     progress('query: VACUUM ANALYZE');
     await db.query('VACUUM (ANALYZE) cases, case_events');
 
@@ -150,10 +156,11 @@ export async function runQuery(): Promise<QueryResult> {
       caseList: { ...latencyOf(redSamples), variants },
       board: boardLatency,
       baseline: { name: 'bare-koa', ...baseline },
-      load: { events: sent.accepted, seconds: Math.round(sent.seconds * 10) / 10, eventsPerSec, changedAfterAt: workload.changedAfterAt },
-      board_at: board.overall,
+      load: { events: sent.accepted, seconds: Math.round(sent.seconds * 10) / 10, eventsPerSec, changedAfterAt: workload.changedAfterAt, autovacuum: autovacuum.mode },
+      boardCounts: board.overall,
     };
   } finally {
+    await autovacuum?.stop();
     await db.end().catch(() => undefined);
     await node.close();
   }

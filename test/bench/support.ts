@@ -155,13 +155,40 @@ export function postgresCpuDelta(before: Map<number, number>, after: Map<number,
   return total;
 }
 
-/** Busy and total CPU ticks of the whole host (all cores), to tell how loaded the machine was. */
-export function hostCpuTicks(): { busy: number; total: number } {
+async function count(client: pg.Client, sql: string): Promise<number> {
+  const result = await client.query<{ n: string }>(sql);
+  return Number(result.rows[0]?.n ?? NaN);
+}
+
+/**
+ * Waits until the node's log sequencer has appended every stored event to the Merkle event log
+ * (`case_events.log_index` set); answers false when this schema has no event log.
+ */
+export async function eventLogCaughtUp(client: pg.Client, timeoutMs = 15 * 60 * 1000): Promise<boolean> {
+  const hasLog = await count(client, `SELECT count(*) AS n FROM information_schema.columns
+    WHERE table_name = 'case_events' AND column_name = 'log_index'`);
+  if (hasLog === 0) return false;
+  const deadline = Date.now() + timeoutMs;
+  let lastReport = Date.now();
+  for (;;) {
+    const unlogged = await count(client, 'SELECT count(*) AS n FROM case_events WHERE log_index IS NULL');
+    if (unlogged === 0) return true;
+    if (Date.now() > deadline) throw new Error(`the event log still lacks ${unlogged} events after ${timeoutMs / 1000} s`);
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      progress(`${unlogged} events not in the event log yet`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Busy and total CPU ticks of the whole host (all cores), to tell how loaded the machine was, and when read. */
+export function hostCpuTicks(): { busy: number; total: number; at: number } {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   const total = ticks.reduce((sum, t) => sum + t, 0);
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
-  return { busy: total - idle, total };
+  return { busy: total - idle, total, at: performance.now() };
 }
 
 /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). */
