@@ -35,6 +35,11 @@ export const CaseState = defineEntity({
     { properties: ['status', 'caseNo'] },
     { properties: ['lastOccurredAt'] },
     { properties: ['deadline'] },
+    // Light-filtered lists walk open cases in case-number order and test these dates on the way.
+    {
+      name: 'cases_open_case_no_index',
+      expression: `create index "cases_open_case_no_index" on "cases" ("case_no") include ("department_code", "item_code", "deadline", "yellow_from", "last_occurred_at") where "status" in ('open', 'paused')`,
+    },
     // The board and the light filters read only open cases' timeline dates.
     {
       name: 'cases_open_timeline_index',
