@@ -17,7 +17,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import type { NodeLevel } from '../../node/config/settings.ts';
 import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from './test-database.ts';
-import type { ApiAnswer } from './test-node.ts';
+import { apiRequest, type ApiAnswer } from './api-request.ts';
 
 /** The admin token of every node process (also the bearer `api()` sends). */
 export const PROCESS_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
@@ -170,22 +170,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     get running() {
       return child !== null;
     },
-    async api(method, path, body) {
-      const init: RequestInit = { method, headers: { authorization: `Bearer ${PROCESS_ADMIN_TOKEN}` }, signal: AbortSignal.timeout(60_000) };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        init.headers = { ...init.headers, 'content-type': 'application/json' };
-      }
-      const response = await fetch(url + path, init);
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text === '' ? null : JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, body: parsed as any, headers: response.headers };
-    },
+    api: (method, path, body) => apiRequest(url, PROCESS_ADMIN_TOKEN, method, path, body),
     output: () => output,
     stop,
     async kill9() {

@@ -5,16 +5,12 @@
 import { loadSettings } from '../../node/config/settings.ts';
 import { startNode, type NodeHandle } from '../../node/server.ts';
 import { createLogger } from '../../node/logger.ts';
+import { apiRequest, type ApiAnswer } from './api-request.ts';
 import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from './test-database.ts';
 
 export const TEST_TOKEN = 'test-admin-token-0123456789abcdef';
 
-// Answers are untyped JSON in tests; each test asserts the shape it needs.
-export interface ApiAnswer<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+export type { ApiAnswer };
 
 export interface TestNode {
   node: NodeHandle;
@@ -49,22 +45,7 @@ export async function startTestNode(env: Record<string, string> = {}): Promise<T
     setNow(instant) {
       now = new Date(instant);
     },
-    async api(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { authorization: `Bearer ${TEST_TOKEN}`, ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
-      }
-      const response = await fetch(node.url + path, init);
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text === '' ? null : JSON.parse(text);
-      } catch {
-        // not JSON (e.g. /metrics): keep the text
-      }
-      return { status: response.status, body: parsed as any, headers: response.headers };
-    },
+    api: (method, path, body, headers) => apiRequest(node.url, TEST_TOKEN, method, path, body, headers),
     async close() {
       await node.close();
       await database.drop();
