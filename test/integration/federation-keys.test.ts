@@ -18,6 +18,7 @@ import {
 import { signMessage, verifyMessage } from '../../federation/keys/signed-message.ts';
 import type { NodeKeyRing } from '../../federation/keys/node-keys.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { rejectionOf } from '../support/rejection.ts';
 
 const T0 = new Date('2026-01-05T01:00:00Z');
 const T1 = new Date('2026-03-02T01:00:00Z');
@@ -33,15 +34,7 @@ function runnerOver(client: pg.Client): SqlRunner {
   };
 }
 
-async function storeError(promise: Promise<unknown>): Promise<KeyStoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(KeyStoreError);
-    return error as KeyStoreError;
-  }
-  throw new Error('expected a KeyStoreError');
-}
+const storeError = (promise: Promise<unknown>): Promise<KeyStoreError> => rejectionOf(promise, KeyStoreError);
 
 interface StoredRow {
   kid: string;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { KEK_BYTES, KeyStoreError, deriveKeyEncryptionKey, loadOrCreate, rotate, rewrapKeys, type SqlRunner } from '../../../../federation/keys/key-store.ts';
 import { NODE_KEYS_DDL } from '../../../../federation/keys/key-schema.sql.ts';
+import { rejectionOf } from '../../../support/rejection.ts';
 
 const NOW = new Date('2026-01-05T00:00:00Z');
 
@@ -11,15 +12,7 @@ const unreachable: SqlRunner = {
   },
 };
 
-async function storeError(promise: Promise<unknown>): Promise<KeyStoreError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(KeyStoreError);
-    return error as KeyStoreError;
-  }
-  throw new Error('expected a KeyStoreError');
-}
+const storeError = (promise: Promise<unknown>): Promise<KeyStoreError> => rejectionOf(promise, KeyStoreError);
 
 describe('federation/keys/key-store (without a database)', () => {
   describe('deriveKeyEncryptionKey', () => {

@@ -11,6 +11,7 @@ import {
   type SignatureErrorCode,
 } from '../../../../federation/keys/signed-message.ts';
 import { RFC8037, rfc8037SecretSpellings, rfc8037Seed } from './rfc8037.ts';
+import { rejectionOf } from '../../../support/rejection.ts';
 
 const TYP = 'sv-batch+jws';
 const T0 = new Date('2026-01-05T00:00:00Z');
@@ -25,15 +26,7 @@ function parts(jws: string): [string, string, string] {
   return [header, payload, signature];
 }
 
-async function refusal(promise: Promise<unknown>): Promise<SignatureError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(SignatureError);
-    return error as SignatureError;
-  }
-  throw new Error('expected a SignatureError');
-}
+const refusal = (promise: Promise<unknown>): Promise<SignatureError> => rejectionOf(promise, SignatureError);
 
 async function expectCode(jws: unknown, resolve: KeyResolver, code: SignatureErrorCode, typ = TYP): Promise<SignatureError> {
   const error = await refusal(verifyMessage(jws as string, resolve, typ));
