@@ -21,6 +21,7 @@ export function presentItem(item: Item) {
     limitUnit: item.limitUnit,
     fees: item.fees,
     promisedVisits: item.promisedVisits,
+    stages: item.stages,
     createdAt: item.createdAt.toISOString(),
     updatedAt: item.updatedAt.toISOString(),
   };

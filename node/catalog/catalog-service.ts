@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
 import { Department } from './department.entity.ts';
 import { Item, type ItemFee } from './item.entity.ts';
+import { STAGES, type Stage } from '../cases/case-event.ts';
 
 export interface ItemInput {
   name: string;
@@ -12,6 +13,7 @@ export interface ItemInput {
   limitUnit: 'workday' | 'calendarDay';
   fees: ItemFee[];
   promisedVisits: number;
+  stages: Stage[];
 }
 
 /** Creates or renames a department; answers it and whether it was new. */
@@ -42,6 +44,8 @@ export async function upsertItem(em: EntityManager, itemCode: string, input: Ite
     if (feeCodes.has(fee.code)) throw new AppError('VALIDATION_FAILED', { field: `/fees/${index}/code`, problem: 'duplicate fee code' });
     feeCodes.add(fee.code);
   }
+  // Stages are kept in their procedural order (承办 → 审核 → 批准) whatever order they were sent in.
+  input = { ...input, stages: STAGES.filter((stage) => input.stages.includes(stage)) };
   if (!(await em.findOne(Department, { code: input.departmentCode }))) {
     throw new AppError('UNKNOWN_DEPARTMENT', { field: 'departmentCode', departmentCode: input.departmentCode });
   }

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { Stage } from '../cases/case-event.ts';
 
 /** One standard fee of an item (收费标准), in fen so that money is never a float. */
 export interface ItemFee {
@@ -20,6 +21,8 @@ export const Item = defineEntity({
     limitUnit: p.string().length(16),
     fees: p.json<ItemFee[]>(),
     promisedVisits: p.integer(),
+    /** The stages a case of this item passes, in the order of STAGES; empty when it has none. */
+    stages: p.json<Stage[]>().default('[]'),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
   },

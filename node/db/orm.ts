@@ -12,9 +12,18 @@ import { CaseEventRecord } from '../cases/case-event.entity.ts';
 import { CaseState } from '../cases/case-state.entity.ts';
 import { Rejection } from '../cases/rejection.entity.ts';
 import { ImportJob } from '../imports/import-job.entity.ts';
+import { Alert } from '../supervision/alert.entity.ts';
+import { AlertTransition } from '../supervision/alert-transition.entity.ts';
+import { Accountability } from '../supervision/accountability.entity.ts';
+import { NoticeCounter } from '../supervision/notice-counter.entity.ts';
+import { SweepSchedule } from '../supervision/sweep-schedule.entity.ts';
+import { DepartmentContact } from '../notify/department-contact.entity.ts';
+import { Notification } from '../notify/notification.entity.ts';
+import { NotificationAttempt } from '../notify/notification-attempt.entity.ts';
 
 export const ENTITIES = [
   Department, Item, CalendarYearRecord, TimePolicyRecord, CaseEventRecord, CaseState, Rejection, ImportJob,
+  Alert, AlertTransition, Accountability, NoticeCounter, SweepSchedule, DepartmentContact, Notification, NotificationAttempt,
 ];
 
 const MIGRATIONS_PATH = new URL('./migrations', import.meta.url).pathname;

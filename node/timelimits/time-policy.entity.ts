@@ -1,6 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
-/** The node's time-limit policy (one row, key 'time'); absent means the defaults. */
+/** The node's supervision policy (one row, key 'time'); absent means the defaults. */
 export const TimePolicyRecord = defineEntity({
   name: 'TimePolicyRecord',
   tableName: 'time_policies',
@@ -9,6 +9,10 @@ export const TimePolicyRecord = defineEntity({
     yellowAtRemainingDays: p.integer(),
     yellowCardOverdueDays: p.integer(),
     redCardOverdueDays: p.integer(),
+    reportByTime: p.string().length(5).default('17:00'),
+    nonWorkingDayReportByTime: p.string().length(5).default('17:00'),
+    noticeDueWorkingDays: p.integer().default(5),
+    appealWorkingDays: p.integer().default(10),
     /** Provenance of a policy issued above (federation/PROTOCOL.md "Downward policy"); null when set here. */
     issuer: p.string().length(6).nullable(),
     /** Kid of the issuer's key that signed `policyJws`. */

@@ -61,7 +61,11 @@ export class TimeRules {
     const years: CalendarYear[] = rows.map((row) => ({ year: row.year, holidays: row.holidays, workdays: row.workdays }));
     const policyRow = await em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
     const policy: TimePolicy = policyRow
-      ? { yellowAtRemainingDays: policyRow.yellowAtRemainingDays, yellowCardOverdueDays: policyRow.yellowCardOverdueDays, redCardOverdueDays: policyRow.redCardOverdueDays }
+      ? {
+        yellowAtRemainingDays: policyRow.yellowAtRemainingDays, yellowCardOverdueDays: policyRow.yellowCardOverdueDays, redCardOverdueDays: policyRow.redCardOverdueDays,
+        reportByTime: policyRow.reportByTime, nonWorkingDayReportByTime: policyRow.nonWorkingDayReportByTime,
+        noticeDueWorkingDays: policyRow.noticeDueWorkingDays, appealWorkingDays: policyRow.appealWorkingDays,
+      }
       : { ...DEFAULT_TIME_POLICY };
     return { calendar: new WorkCalendar(years), policy, calendarSources: new Map(rows.map((row) => [row.year, row.source ?? null])) };
   }

@@ -198,7 +198,8 @@ describe('integration: calendars and policy', function () {
   describe('the time-limit policy', () => {
     it('starts at the defaults', async () => {
       expect((await node.api('GET', '/api/v1/policy')).body).to.deep.equal({
-        yellowAtRemainingDays: 0, yellowCardOverdueDays: 1, redCardOverdueDays: 4, source: 'default', issuer: null, kid: null, signedAt: null, updatedAt: null,
+        yellowAtRemainingDays: 0, yellowCardOverdueDays: 1, redCardOverdueDays: 4,
+        reportByTime: '17:00', nonWorkingDayReportByTime: '17:00', noticeDueWorkingDays: 5, appealWorkingDays: 10, source: 'default', issuer: null, kid: null, signedAt: null, updatedAt: null,
       });
       // With the defaults on 2027-01-04: CP-SPAN (due 01-05) green with 1 day left; CP-EDGE red with both cards.
       expect(await board('2027-01-04T10:00:00+08:00')).to.deep.equal({ open: 4, green: 1, yellow: 0, red: 2, paused: 1, yellowCards: 2, redCards: 2 });

@@ -87,7 +87,7 @@ describe('integration: catalog', function () {
       const { createdAt, updatedAt, ...rest } = answer.body;
       expect(rest).to.deep.equal({
         itemCode: 'MZ-001', name: '婚姻登记', departmentCode: 'MZ', legalLimitDays: 1, promisedLimitDays: 0,
-        limitUnit: 'workday', fees: [], promisedVisits: 0,
+        limitUnit: 'workday', fees: [], promisedVisits: 0, stages: [],
       });
       expect(createdAt).to.match(ISO_INSTANT);
       expect(updatedAt).to.equal(createdAt);

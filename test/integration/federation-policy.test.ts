@@ -20,6 +20,7 @@ import { peekPayload } from '../../federation/sync/verify.ts';
 import { TYP } from '../../federation/sync/message-types.ts';
 import type { PolicyBundlePayload } from '../../federation/policy/policy-messages.ts';
 import { enroll } from '../support/federation-fixtures.ts';
+import { DEFAULT_TIME_POLICY } from '../../node/timelimits/policy.ts';
 
 const PROVINCE = '610000';
 const CITY = '610200';
@@ -211,7 +212,8 @@ describe('integration: downward policy (policy reaching a county)', function () 
         calendar: documents.find((jws) => peekPayload(jws).kind === 'calendar')!,
         policy: documents.find((jws) => peekPayload(jws).kind === 'timePolicy')!,
       };
-      expect(peekPayload(signed.policy)).to.deep.include({ version: 3, body: POLICY_3 });
+      // The signed body carries every field, those the PUT left out at their defaults.
+      expect(peekPayload(signed.policy)).to.deep.include({ version: 3, body: { ...DEFAULT_TIME_POLICY, ...POLICY_3 } });
     });
     afterEach(() => {
       proxy.tamper = null;

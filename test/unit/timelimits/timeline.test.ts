@@ -32,6 +32,7 @@ function timelineOf(
 }
 
 const policy = (yellowAtRemainingDays: number, yellowCardOverdueDays = 1, redCardOverdueDays = 4): TimePolicy => ({
+  ...DEFAULT_TIME_POLICY,
   yellowAtRemainingDays,
   yellowCardOverdueDays,
   redCardOverdueDays,

@@ -37,6 +37,7 @@ function clock(v: Verdict) {
 const yellowCard = (date: string) => ({ color: 'yellow', issuedAt: `${date}T00:00:00+08:00` });
 const redCard = (date: string) => ({ color: 'red', issuedAt: `${date}T00:00:00+08:00` });
 const policy = (yellowAtRemainingDays: number, yellowCardOverdueDays = 1, redCardOverdueDays = 4): TimePolicy => ({
+  ...DEFAULT_TIME_POLICY,
   yellowAtRemainingDays,
   yellowCardOverdueDays,
   redCardOverdueDays,
@@ -465,7 +466,10 @@ describe('timelimits light: remaining days against the cached yellowFrom', () =>
 
 describe('timelimits/policy', () => {
   it('defaults to yellow on the last day, cards at 1 and 4 overdue working days', () => {
-    expect(DEFAULT_TIME_POLICY).to.deep.equal({ yellowAtRemainingDays: 0, yellowCardOverdueDays: 1, redCardOverdueDays: 4 });
+    expect(DEFAULT_TIME_POLICY).to.deep.equal({
+      yellowAtRemainingDays: 0, yellowCardOverdueDays: 1, redCardOverdueDays: 4,
+      reportByTime: '17:00', nonWorkingDayReportByTime: '17:00', noticeDueWorkingDays: 5, appealWorkingDays: 10,
+    });
     expect(Object.isFrozen(DEFAULT_TIME_POLICY)).to.equal(true);
   });
 

@@ -1,0 +1,19 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/**
+ * When each case must next be swept: at `dueAt`, a time-based finding may start to hold (a light,
+ * a card, a suspension running over), or, with a `reason`, something it depends on changed (its
+ * events, the calendar, the policy, its item). A case with nothing ahead has no row, so the
+ * scheduled sweep reads only the due ones through the index on dueAt.
+ */
+export const SweepSchedule = defineEntity({
+  name: 'SweepSchedule',
+  tableName: 'sweep_schedule',
+  properties: {
+    caseNo: p.string().primary().length(50).collation('C'),
+    dueAt: p.datetime().index(),
+    /** Why the case is due besides time: 'events', 'calendar', 'policy', 'catalog' (comma-separated); null when only time. */
+    reason: p.string().length(100).nullable(),
+  },
+});
+export type SweepSchedule = InferEntity<typeof SweepSchedule>;
