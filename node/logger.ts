@@ -5,6 +5,7 @@ export const REDACTED_PATHS = [
   'authorization', '*.authorization', 'req.headers.authorization', 'adminToken', '*.adminToken',
   'password', '*.password', 'queryPassword', '*.queryPassword', '*.*.queryPassword',
   'idNo', '*.idNo', '*.*.idNo', '*.*.*.idNo', 'databaseUrl', '*.databaseUrl',
+  'smtpUrl', '*.smtpUrl', 'secret', '*.secret',
 ];
 
 export function createLogger(level: string, base: Record<string, unknown>): Logger {

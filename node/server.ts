@@ -22,6 +22,9 @@ import { NodeIdentity } from '../federation/identity/node-identity.ts';
 import { batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';
 import { startAuditJobs } from './jobs/audit-queue.ts';
+import { startNotificationJobs, type NotificationJobs } from './notify/notification-queue.ts';
+import { startSweepJobs } from './jobs/sweep-queue.ts';
+import { departmentNotifier } from './notify/department-notifier.ts';
 import { createAuditHost } from './cases/audit-host.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
 import { nodePolicyHost } from './timelimits/issued-policies.ts';
@@ -33,6 +36,8 @@ export interface NodeHandle {
   orm: MikroORM;
   rules: TimeRules;
   logger: Logger;
+  /** Delivery of department notifications: `enqueue` the ids createNotifications answered, after commit. */
+  notifications: NotificationJobs;
   /** Stops taking requests, lets running work finish, and closes every connection. */
   close(): Promise<void>;
 }
@@ -72,10 +77,21 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const metrics = createMetrics(settings.nodeCode);
     const imports = new ImportQueue(redis, settings.queuePrefix);
     closers.push(() => imports.close());
+    const notifications = await startNotificationJobs(redis, settings.queuePrefix, { orm, logger, settings, now });
+    closers.push(() => notifications.close());
+    const notifier = departmentNotifier(notifications);
     const sequencer = createEventLogSequencer(orm, logger);
     closers.push(() => sequencer.idle());
     sequencer.kick();
-    const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, { orm, rules, logger, metrics, now, afterChunk: () => sequencer.kick() });
+    const sweeps = await startSweepJobs(redis, settings.queuePrefix, settings.sweepIntervalSeconds, orm, { nodeCode: settings.nodeCode, rules, notifier, logger }, now, logger);
+    closers.push(() => sweeps.close());
+    const afterIngest = settings.sweepAfterIngest ? (caseNos: string[]) => sweeps.afterIngest(caseNos) : undefined;
+    const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, {
+      orm, rules, logger, metrics, now, afterChunk: (touched) => {
+        sequencer.kick();
+        afterIngest?.(touched);
+      },
+    });
     closers.push(() => worker.close());
     const requeueImports = async (): Promise<void> => {
       for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
@@ -90,7 +106,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const audits = await startAuditJobs(redis, settings.queuePrefix, federation, auditHost, logger);
     closers.push(() => audits.close());
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, notifications, notifier, sweeps, afterIngest, now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);
@@ -104,7 +120,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const url = `http://${settings.host}:${port}`;
     logger.info({ url, code: settings.nodeCode, level: settings.nodeLevel }, '监察节点已启动 (node started)');
     let closing: Promise<void> | null = null;
-    return { settings, url, orm, rules, logger, close: () => (closing ??= closeAll()) };
+    return { settings, url, orm, rules, logger, notifications, close: () => (closing ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

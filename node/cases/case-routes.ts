@@ -21,6 +21,8 @@ export interface CaseRouteDeps {
   metrics: NodeMetrics;
   sequencer: EventLogSequencer;
   now: () => Date;
+  /** Sweeps the cases an ingested batch touched (queued; never holds up the answer). */
+  afterIngest?: (caseNos: string[]) => void;
 }
 
 export function caseRouter(deps: CaseRouteDeps): Router<RequestState> {
@@ -36,7 +38,9 @@ export function caseRouter(deps: CaseRouteDeps): Router<RequestState> {
     deps.metrics.eventsIngested.inc({ status: 'duplicate' }, summary.duplicates);
     deps.metrics.eventsIngested.inc({ status: 'rejected' }, summary.rejected);
     if (summary.accepted > 0) deps.sequencer.kick();
-    ctx.body = summary;
+    const { touchedCases, ...answer } = summary;
+    if (touchedCases.length > 0) deps.afterIngest?.(touchedCases);
+    ctx.body = answer;
   });
 
   router.get('/cases/:caseNo', async (ctx) => {

@@ -19,6 +19,7 @@ import {
   type NewEventRow, type RejectionRow,
 } from './case-store.ts';
 import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
+import { markCasesDue } from '../supervision/sweep-schedule.ts';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -33,6 +34,8 @@ export interface IngestSummary {
   duplicates: number;
   rejected: number;
   results: EventResult[];
+  /** The cases that took new events (marked due for the sweep); not part of the API answer. */
+  touchedCases: string[];
 }
 
 export interface IngestOptions {
@@ -215,6 +218,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
       return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
     });
     await saveCaseStates(tx, stateRows);
+    await markCasesDue(tx, [...byCase.keys()], 'events');
 
     // 7. Keep every refusal; an id now accepted resolves its earlier refusals.
     const rejections: RejectionRow[] = [];
@@ -230,7 +234,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     await insertRejections(tx, rejections, options.source, options.receivedAt);
 
     const count = (status: EventStatus): number => results.filter((r) => r.status === status).length;
-    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results, touchedCases: [...byCase.keys()] };
   });
 }
 

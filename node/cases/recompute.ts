@@ -1,6 +1,6 @@
 /**
  * Recomputes the cached timelines after the calendar or the policy changed, in keyset chunks, and
- * writes back only the rows whose dates moved. Runs inside the caller's transaction so the new
+ * writes back only the rows whose dates moved, marking those cases due for the sweep. Runs inside the caller's transaction so the new
  * rules and the cases judged by them become visible together.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,6 +10,7 @@ import type { CaseFacts } from '../timelimits/case-facts.ts';
 import { computeTimeline } from '../timelimits/timeline.ts';
 import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import type { LimitUnit } from './case-event.ts';
+import { markCasesDue, type DueReason } from '../supervision/sweep-schedule.ts';
 
 const CHUNK = 5000;
 
@@ -28,6 +29,9 @@ export interface RecomputeScope {
   /** Only cases whose timeline can touch one of these years; all timed cases when omitted. */
   years?: number[];
 }
+
+/** Why timelines are recomputed: a calendar year changed, or the policy. */
+const reasonOf = (scope: RecomputeScope): DueReason => (scope.years ? 'calendar' : 'policy');
 
 const iso = (day: DayNumber | null): string | null => (day === null ? null : isoFromDay(day));
 
@@ -67,6 +71,8 @@ export async function recomputeTimelines(em: EntityManager, rules: TimeRulesSnap
           yellow_card_on = r.yellow_card_on, red_card_on = r.red_card_on, updated_at = now()
         FROM jsonb_to_recordset($1::jsonb) AS r(case_no text, deadline date, yellow_from date, yellow_card_on date, red_card_on date)
         WHERE c.case_no = r.case_no`, [JSON.stringify(updates)]);
+      // Their findings may have moved with their dates: the sweep re-evaluates them (and revokes what became wrong).
+      await markCasesDue(em, updates.map((update) => update.case_no), reasonOf(scope));
     }
     after = rows.at(-1)!.case_no;
   }

@@ -4,6 +4,7 @@ import { AppError } from '../http/errors.ts';
 import { Department } from './department.entity.ts';
 import { Item, type ItemFee } from './item.entity.ts';
 import { STAGES, type Stage } from '../cases/case-event.ts';
+import { markItemCasesDue } from '../supervision/sweep-schedule.ts';
 
 export interface ItemInput {
   name: string;
@@ -51,9 +52,16 @@ export async function upsertItem(em: EntityManager, itemCode: string, input: Ite
   }
   const existing = await em.findOne(Item, { itemCode });
   if (existing) {
-    em.assign(existing, input);
-    await em.flush();
-    return { item: existing, created: false };
+    // The fee and stage rules read the item: its cases are judged again by the next sweep.
+    const rulesChanged = JSON.stringify(existing.fees) !== JSON.stringify(input.fees) || JSON.stringify(existing.stages) !== JSON.stringify(input.stages);
+    const item = await em.transactional(async (tx) => {
+      const row = await tx.findOneOrFail(Item, { itemCode });
+      tx.assign(row, input);
+      await tx.flush();
+      if (rulesChanged) await markItemCasesDue(tx, itemCode);
+      return row;
+    });
+    return { item, created: false };
   }
   const item = em.create(Item, { itemCode, ...input });
   await em.flush();

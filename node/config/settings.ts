@@ -35,6 +35,23 @@ export interface Settings {
   /** The URL other nodes reach this one at. */
   publicUrl: string | null;
   syncIntervalSeconds: number;
+  /** How often the scheduled sweep runs (turning findings into alerts, escalating overdue notices). */
+  sweepIntervalSeconds: number;
+  /** Whether each ingested batch is followed by a sweep of the cases it touched (else they wait for the scheduled one). */
+  sweepAfterIngest: boolean;
+  /** Nodemailer SMTP transport URL (smtp:// or smtps://, may hold the password: never logged); null: e-mail contacts fail. */
+  smtpUrl: string | null;
+  /** Sender of notification e-mails. */
+  mailFrom: string;
+  /** SMS gateway URL with {phone} and {text} (URL-encoded); null: SMS contacts fail. */
+  smsUrlTemplate: string | null;
+  smsMethod: 'GET' | 'POST';
+  /** POST body with {phone} and {text} (JSON-string-escaped), sent as application/json; null: no body. */
+  smsBodyTemplate: string | null;
+  /** Tries per notification before it is marked failed. */
+  notifyAttempts: number;
+  /** First retry delay; doubles with each retry. */
+  notifyBackoffMs: number;
 }
 
 /** Thrown when the configuration cannot run a node; the message is meant for the operator. */
@@ -46,6 +63,8 @@ const KEYS = [
   'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'NODE_CODE', 'NODE_LEVEL', 'NODE_NAME',
   'QUEUE_PREFIX', 'CALENDAR_DIR', 'LOG_LEVEL', 'JSON_LIMIT_BYTES', 'IMPORT_LIMIT_BYTES',
   'NODE_KEY_SECRET', 'NODE_KEY_SECRET_FILE', 'PARENT_URL', 'PUBLIC_URL', 'SYNC_INTERVAL_SECONDS',
+  'SWEEP_INTERVAL_SECONDS', 'SWEEP_AFTER_INGEST',
+  'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -131,7 +150,39 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     parentUrl,
     publicUrl: optionalUrl(raw, 'PUBLIC_URL'),
     syncIntervalSeconds: integer(raw, 'SYNC_INTERVAL_SECONDS', 60, 1, 86400),
+    sweepIntervalSeconds: integer(raw, 'SWEEP_INTERVAL_SECONDS', 60, 1, 86400),
+    sweepAfterIngest: flag(raw, 'SWEEP_AFTER_INGEST', true),
+    ...notifySettings(raw),
   };
+}
+
+/** The notification channels' settings (SMTP_URL is never echoed: it may hold a password). */
+function notifySettings(raw: RawSettings): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs'> {
+  const smtpUrl = raw.SMTP_URL || null;
+  if (smtpUrl !== null && !/^smtps?:\/\/[^\s/]+/.test(smtpUrl)) throw new SettingsError('SMTP_URL must be an smtp:// or smtps:// URL (value not shown: it may hold a password)');
+  const smsUrlTemplate = raw.SMS_URL_TEMPLATE || null;
+  if (smsUrlTemplate !== null && !/^https?:\/\/[^\s/]+/.test(smsUrlTemplate)) throw new SettingsError('SMS_URL_TEMPLATE must be an http(s) URL with {phone} and {text} placeholders');
+  const smsMethod = (raw.SMS_METHOD ?? 'POST').toUpperCase();
+  if (smsMethod !== 'GET' && smsMethod !== 'POST') throw new SettingsError(`SMS_METHOD must be GET or POST, got "${raw.SMS_METHOD}"`);
+  const smsBodyTemplate = raw.SMS_BODY_TEMPLATE || null;
+  if (smsBodyTemplate !== null && smsMethod === 'GET') throw new SettingsError('SMS_BODY_TEMPLATE needs SMS_METHOD=POST: a GET request has no body');
+  return {
+    smtpUrl,
+    mailFrom: raw.MAIL_FROM ?? 'supervision@localhost',
+    smsUrlTemplate,
+    smsMethod,
+    smsBodyTemplate,
+    notifyAttempts: integer(raw, 'NOTIFY_ATTEMPTS', 5, 1, 50),
+    notifyBackoffMs: integer(raw, 'NOTIFY_BACKOFF_MS', 2000, 1, 3_600_000),
+  };
+}
+
+function flag(raw: RawSettings, key: Key, fallback: boolean): boolean {
+  const text = raw[key];
+  if (text === undefined || text === '') return fallback;
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  throw new SettingsError(`${key} must be true or false, got "${text}"`);
 }
 
 function optionalUrl(raw: RawSettings, key: Key): string | null {

@@ -31,6 +31,11 @@ import type { AuditHost } from '../../federation/audit/audit-types.ts';
 import { policyPublicRouter } from '../../federation/http/policy-routes.ts';
 import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
+import { notifyRouter } from '../notify/notify-routes.ts';
+import type { NotificationJobs } from '../notify/notification-queue.ts';
+import { alertRouter } from '../supervision/alert-routes.ts';
+import type { SweepJobs } from '../jobs/sweep-queue.ts';
+import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
@@ -56,6 +61,13 @@ export interface AppDeps {
   auditHost: AuditHost;
   /** Signs calendars and the policy set at the province; refuses changes to those issued above. */
   policyIssuer: PolicyIssuer;
+  /** Delivery of department notifications (contacts and notifications routes; the workflow enqueues). */
+  notifications: NotificationJobs;
+  sweeps: SweepJobs;
+  /** Writes and queues the notifications of notices and escalations. */
+  notifier: AlertNotifier;
+  /** Queues the sweep of an ingested batch's cases (unset: they wait for the scheduled sweep). */
+  afterIngest?: (caseNos: string[]) => void;
   now: () => Date;
 }
 
@@ -82,7 +94,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   const api = new Router<RequestState>({ prefix: '/api/v1' });
   for (const router of [
     catalogRouter(),
+    notifyRouter({ notifications: deps.notifications, now: deps.now }),
     caseRouter(deps),
+    alertRouter({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
     calendarRouter(deps.rules, deps.policyIssuer),
     policyRouter(deps.rules, deps.policyIssuer),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),

@@ -17,6 +17,7 @@ export function bearerAuth(adminToken: string): Middleware<RequestState> {
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
       throw new AppError('UNAUTHORIZED', {}, header ? '访问令牌无效 (invalid bearer token)' : undefined);
     }
+    ctx.state.actor = 'admin-token';
     await next();
   };
 }

@@ -18,6 +18,10 @@ export const ERRORS = {
   LIMIT_ABOVE_LEGAL: { status: 422, message: '承诺时限不得超过法定时限 (committed limit above the legal limit)' },
   POLICY_INVALID: { status: 422, message: '时限策略不一致 (inconsistent time-limit policy)' },
   POLICY_ISSUED_ABOVE: { status: 409, message: '由上级节点下发, 本节点不能修改 (issued by a node above; it cannot be changed here)' },
+  ALERT_ACTION_NOT_ALLOWED: { status: 409, message: '当前状态下不允许此操作 (action not allowed in the alert\'s current state)' },
+  APPEAL_WINDOW_CLOSED: { status: 409, message: '已超过申诉期限 (the appeal period has ended)' },
+  ALREADY_APPEALED: { status: 409, message: '该预警已申诉过 (the alert was already appealed once)' },
+  NOTIFICATION_NOT_FAILED: { status: 409, message: '只能重发发送失败的通知 (only a failed notification can be sent again)' },
   INTERNAL: { status: 500, message: '服务器内部错误 (internal error)' },
   UNAVAILABLE: { status: 503, message: '服务暂不可用 (service unavailable)' },
 } as const;

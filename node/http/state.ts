@@ -7,4 +7,6 @@ export interface RequestState {
   /** A request-scoped fork of the ORM's EntityManager. */
   em: EntityManager;
   log: Logger;
+  /** Who is acting, recorded with every change (the bootstrap token acts as 'admin-token'). */
+  actor?: string;
 }

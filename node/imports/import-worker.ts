@@ -24,8 +24,8 @@ export interface ImportWorkerDeps {
   logger: Logger;
   metrics: NodeMetrics;
   now: () => Date;
-  /** Called after each committed chunk (the node appends the new events to its log). */
-  afterChunk?: () => void;
+  /** After each committed chunk, with the cases it touched (the node logs the new events and sweeps those cases). */
+  afterChunk?: (touchedCases: string[]) => void;
 }
 
 interface ImportHead {
@@ -35,7 +35,7 @@ interface ImportHead {
   body: Buffer;
 }
 
-async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: string, rows: ImportRow[], processedAfter: number): Promise<{ accepted: number; duplicates: number; rejected: number }> {
+async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: string, rows: ImportRow[], processedAfter: number): Promise<{ accepted: number; duplicates: number; rejected: number; touchedCases: string[] }> {
   const source = `import:${importId}`;
   const receivedAt = deps.now();
   return em.transactional(async (tx) => {
@@ -51,7 +51,7 @@ async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: 
     const rejected = summary.rejected + broken.length;
     await execute(tx, `UPDATE imports SET processed_rows = $2, accepted = accepted + $3, duplicates = duplicates + $4, rejected = rejected + $5
       WHERE id = $1`, [importId, processedAfter, summary.accepted, summary.duplicates, rejected]);
-    return { accepted: summary.accepted, duplicates: summary.duplicates, rejected };
+    return { accepted: summary.accepted, duplicates: summary.duplicates, rejected, touchedCases: summary.touchedCases };
   });
 }
 
@@ -72,7 +72,7 @@ async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promi
     deps.metrics.importRows.inc({ status: 'accepted' }, counts.accepted);
     deps.metrics.importRows.inc({ status: 'duplicate' }, counts.duplicates);
     deps.metrics.importRows.inc({ status: 'rejected' }, counts.rejected);
-    deps.afterChunk?.();
+    deps.afterChunk?.(counts.touchedCases);
     await job.updateProgress({ processedRows: start + chunk.length, totalRows: rows.length });
     log.info({ processedRows: start + chunk.length, totalRows: rows.length }, '导入进度 (import progress)');
   }

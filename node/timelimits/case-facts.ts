@@ -179,11 +179,18 @@ export function foldCaseEvents(events: readonly CaseEvent[], at?: Date): CaseFac
 }
 
 function compare(events: readonly CaseEvent[], times: readonly number[], a: number, b: number): number {
-  const dt = times[a]! - times[b]!;
+  return compareFoldOrder(events[a]!, times[a]!, events[b]!, times[b]!);
+}
+
+/**
+ * The order {@link foldCaseEvents} takes events in: occurredAt instant (epoch ms given), then type
+ * rank (intake first, conclusion last), then eventId. Exported so that passes mirroring the fold
+ * (the supervision rules) see events in the very same order.
+ */
+export function compareFoldOrder(a: CaseEvent, aMs: number, b: CaseEvent, bMs: number): number {
+  const dt = aMs - bMs;
   if (dt !== 0) return dt;
-  const ea = events[a]!;
-  const eb = events[b]!;
-  const dr = TYPE_RANK[ea.type] - TYPE_RANK[eb.type];
+  const dr = TYPE_RANK[a.type] - TYPE_RANK[b.type];
   if (dr !== 0) return dr;
-  return ea.eventId < eb.eventId ? -1 : ea.eventId > eb.eventId ? 1 : 0;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
 }

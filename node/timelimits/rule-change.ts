@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recomputeTimelines, type RecomputeScope } from '../cases/recompute.ts';
 import { lockRulesExclusive, type TimeRules } from './time-rules.ts';
+import { markAllCasesDue } from '../supervision/sweep-schedule.ts';
 
 export async function changeRules(em: EntityManager, rules: TimeRules, write: (tx: EntityManager) => Promise<void>, scope: RecomputeScope): Promise<{ checked: number; changed: number }> {
   try {
@@ -13,8 +14,13 @@ export async function changeRules(em: EntityManager, rules: TimeRules, write: (t
       await lockRulesExclusive(tx);
       await write(tx);
       await tx.flush();
+      const before = rules.current.policy;
       const snapshot = await rules.load(tx);
       const recomputed = await recomputeTimelines(tx, snapshot, scope);
+      // LATE_REPORT reads the reporting deadlines of every event, whatever the timelines did.
+      if (snapshot.policy.reportByTime !== before.reportByTime || snapshot.policy.nonWorkingDayReportByTime !== before.nonWorkingDayReportByTime) {
+        await markAllCasesDue(tx, 'policy');
+      }
       rules.install(snapshot);
       return recomputed;
     });

@@ -28,8 +28,8 @@ export async function startTestNode(env: Record<string, string> = {}): Promise<T
   const settings = loadSettings({
     ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',
     PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix(), LOG_LEVEL: 'silent', NODE_KEY_SECRET: 'test-node-key-secret-0123456789',
-    // Tests sync on demand (POST /api/v1/federation/sync?wait=true); a background run would race them.
-    SYNC_INTERVAL_SECONDS: '86400', ...env,
+    // Tests sync and sweep on demand (POST .../federation/sync?wait=true, .../alerts/sweep?at=); a background run would race them.
+    SYNC_INTERVAL_SECONDS: '86400', SWEEP_INTERVAL_SECONDS: '86400', SWEEP_AFTER_INGEST: 'false', ...env,
   });
   let node: NodeHandle;
   try {

@@ -1,0 +1,156 @@
+/**
+ * Delivery of notifications (BullMQ queue 'notify'): one job per notification, its id
+ * `notification-<id>`, so enqueueing twice (after commit, then the restart sweep) delivers once.
+ * Each try is recorded as a notification_attempts row together with the notification's counters
+ * in one transaction; a failed try is retried with exponential backoff until NOTIFY_ATTEMPTS,
+ * then the notification is 'failed' (at once for a permanent refusal). The alert is never touched:
+ * a channel that fails loses nothing but its own message, and the row stays for people to read.
+ */
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { Settings } from '../config/settings.ts';
+import type { Channel, ChannelName } from './channel.ts';
+import { webhookChannel } from './webhook-channel.ts';
+import { emailChannel } from './email-channel.ts';
+import { smsChannel } from './sms-channel.ts';
+import { DepartmentContact } from './department-contact.entity.ts';
+import { Notification } from './notification.entity.ts';
+import { NotificationAttempt } from './notification-attempt.entity.ts';
+import { pendingNotificationIds } from './notification-store.ts';
+
+export const NOTIFY_QUEUE = 'notify';
+/** Deliveries at once: a slow receiver (up to the 10 s timeout) does not hold up the others. */
+const CONCURRENCY = 4;
+
+interface NotifyJobData {
+  notificationId: number;
+}
+
+export interface NotificationJobs {
+  /** Queues delivery of these notifications (after the transaction that wrote them committed). */
+  enqueue(ids: readonly number[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface NotificationDeps {
+  orm: MikroORM;
+  logger: Logger;
+  settings: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs'>;
+  /** The clock of attempt rows, sent instants and webhook timestamps. */
+  now: () => Date;
+}
+
+function jobId(notificationId: number): string {
+  return `notification-${notificationId}`;
+}
+
+function clip(text: string): string {
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
+}
+
+/** One try at delivering one notification; throws to have BullMQ retry (or not, when unrecoverable). */
+async function deliver(deps: NotificationDeps, channels: Record<ChannelName, Channel>, job: Job<NotifyJobData>): Promise<void> {
+  const em = deps.orm.em.fork();
+  const { notificationId } = job.data;
+  const notification = await em.findOne(Notification, { id: notificationId });
+  // Gone, or already sent or failed (a job queued again after it ended): nothing to do.
+  if (!notification || notification.status !== 'pending') return;
+  const channel = (channels as Record<string, Channel | undefined>)[notification.channel];
+  const secret = notification.channel === 'webhook'
+    ? (await em.findOne(DepartmentContact, { id: notification.contactId }, { fields: ['secret'] }))?.secret ?? null
+    : null;
+  const at = deps.now();
+  let response: string | null = null;
+  let failure: Error | null = null;
+  try {
+    if (!channel) throw new UnrecoverableError(`未知的通知渠道 (unknown channel) ${notification.channel}`);
+    ({ response } = await channel({
+      notificationId, address: notification.address, subject: notification.subject, text: notification.text, payload: notification.payload, secret,
+    }));
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  const lastTry = failure !== null && (failure instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1));
+  await em.transactional(async (tx) => {
+    const row = await tx.findOneOrFail(Notification, { id: notificationId });
+    row.attempts += 1;
+    tx.create(NotificationAttempt, {
+      notificationId, attempt: row.attempts, at, ok: failure === null,
+      response: response === null ? null : clip(response), error: failure === null ? null : clip(failure.message),
+    });
+    if (failure === null) {
+      row.status = 'sent';
+      row.sentAt = at;
+      row.lastError = null;
+    } else {
+      row.lastError = clip(failure.message);
+      if (lastTry) row.status = 'failed';
+    }
+  });
+  const log = deps.logger.child({ notificationId, channel: notification.channel, attempt: job.attemptsMade + 1 });
+  if (failure === null) log.info('通知已送达 (notification delivered)');
+  else if (lastTry) log.error({ error: failure.message }, '通知发送失败, 不再重试 (notification failed for good)');
+  else log.warn({ error: failure.message }, '通知发送失败, 稍后重试 (notification attempt failed; retrying)');
+  if (failure) throw failure;
+}
+
+/**
+ * Starts the queue and its worker and queues every notification still pending (a node stopped
+ * mid-delivery, a Redis that came back empty). `connection` is the node's shared Redis; the
+ * worker gets a duplicate of it.
+ */
+export async function startNotificationJobs(connection: Redis, prefix: string, deps: NotificationDeps): Promise<NotificationJobs> {
+  const { settings, logger } = deps;
+  // Ended jobs are removed: the database keeps every attempt, and a notification sent again by hand
+  // (failed → pending) can then be queued under the same job id.
+  const queue = new Queue<NotifyJobData>(NOTIFY_QUEUE, {
+    connection, prefix,
+    defaultJobOptions: { attempts: settings.notifyAttempts, backoff: { type: 'exponential', delay: settings.notifyBackoffMs }, removeOnComplete: true, removeOnFail: true },
+  });
+  const email = emailChannel(settings);
+  const channels: Record<ChannelName, Channel> = { webhook: webhookChannel(deps.now), email: email.send, sms: smsChannel(settings) };
+  const workerConnection = connection.duplicate();
+  // The worker's 'error' log reports an outage; without this ioredis would print every reconnect.
+  workerConnection.on('error', () => undefined);
+  const worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, (job) => deliver(deps, channels, job), { connection: workerConnection, prefix, concurrency: CONCURRENCY });
+  worker.on('error', (error) => logger.error({ err: error }, 'notification worker error'));
+  // A try that failed before it could be recorded (the database was down) on the last attempt
+  // would leave the row pending with no job: mark it failed, as the processor would have.
+  worker.on('failed', (job, error) => {
+    if (!job || !(error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) return;
+    const em = deps.orm.em.fork();
+    em.nativeUpdate(Notification, { id: job.data.notificationId, status: 'pending' }, { status: 'failed', lastError: clip(error.message) })
+      .catch((err: unknown) => logger.error({ err, notificationId: job.data.notificationId }, 'could not mark the notification failed; the next restart queues it again'));
+  });
+
+  const enqueue = async (ids: readonly number[]): Promise<void> => {
+    if (ids.length === 0) return;
+    await queue.addBulk(ids.map((notificationId) => ({ name: 'notify', data: { notificationId }, opts: { jobId: jobId(notificationId) } })));
+  };
+  const requeuePending = async (): Promise<void> => {
+    await enqueue(await pendingNotificationIds(deps.orm.em.fork()));
+  };
+  await requeuePending();
+  // A Redis that comes back empty has forgotten the queued deliveries; a job id still held makes
+  // enqueueing it again change nothing.
+  let closing = false;
+  const onReady = (): void => {
+    if (closing) return;
+    requeuePending().catch((error: unknown) => logger.error({ err: error }, 'could not requeue pending notifications'));
+  };
+  connection.on('ready', onReady);
+
+  return {
+    enqueue,
+    async close() {
+      closing = true;
+      connection.off('ready', onReady);
+      await worker.close();
+      await queue.close();
+      email.close();
+      workerConnection.disconnect();
+    },
+  };
+}
