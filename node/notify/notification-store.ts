@@ -77,23 +77,40 @@ export function webhookPayload(alert: Alert, kind: NotificationKind, now: Date):
  * alert, and `enqueue` the ids once it has committed. It flushes `em`.
  */
 export async function createNotifications(em: EntityManager, alert: Alert, kind: NotificationKind, now: Date): Promise<number[]> {
-  const contacts = await em.find(DepartmentContact, { departmentCode: alert.departmentCode, enabled: true }, { orderBy: { id: 'asc' } });
+  return createNotificationsFor(em, [alert], kind, now);
+}
+
+/**
+ * {@link createNotifications} for many alerts at once (a sweep issues thousands of notices): one
+ * read of the contacts of their departments, one flush.
+ */
+export async function createNotificationsFor(em: EntityManager, alerts: readonly Alert[], kind: NotificationKind, now: Date): Promise<number[]> {
+  if (alerts.length === 0) return [];
+  const departments = [...new Set(alerts.map((alert) => alert.departmentCode))];
+  const contacts = await em.find(DepartmentContact, { departmentCode: { $in: departments }, enabled: true }, { orderBy: { id: 'asc' } });
   if (contacts.length === 0) return [];
-  const { subject, text } = composeMessage(alert, kind);
-  const payload = webhookPayload(alert, kind, now);
-  const rows = contacts.map((contact) => em.create(Notification, {
-    alertId: alert.id,
-    contactId: contact.id,
-    kind,
-    channel: contact.channel,
-    address: contact.address,
-    subject,
-    text,
-    payload,
-    status: 'pending',
-    attempts: 0,
-    createdAt: now,
-  }));
+  const rows: Notification[] = [];
+  for (const alert of alerts) {
+    const mine = contacts.filter((contact) => contact.departmentCode === alert.departmentCode);
+    if (mine.length === 0) continue;
+    const { subject, text } = composeMessage(alert, kind);
+    const payload = webhookPayload(alert, kind, now);
+    for (const contact of mine) {
+      rows.push(em.create(Notification, {
+        alertId: alert.id,
+        contactId: contact.id,
+        kind,
+        channel: contact.channel,
+        address: contact.address,
+        subject,
+        text,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        createdAt: now,
+      }));
+    }
+  }
   await em.flush();
   return rows.map((row) => row.id);
 }

@@ -106,7 +106,7 @@ export async function applyAlertAction(em: EntityManager, deps: ActionDeps, id: 
     });
     await tx.flush();
     const kind = action === 'notify' ? 'notice' : action === 'escalate' ? 'escalation' : null;
-    if (kind && deps.notifier) notifications.push(...await deps.notifier.create(tx, id, kind, at));
+    if (kind && deps.notifier) notifications.push(...await deps.notifier.create(tx, [id], kind, at));
     return alert;
   });
   if (notifications.length > 0) await deps.notifier?.enqueue(notifications);

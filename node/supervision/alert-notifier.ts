@@ -7,8 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export type NotificationKind = 'notice' | 'escalation';
 
 export interface AlertNotifier {
-  /** Writes one notification per contact of the alert's department in `tx`; answers their ids. */
-  create(tx: EntityManager, alertId: number, kind: NotificationKind, at: Date): Promise<number[]>;
+  /** Writes one notification per contact of each alert's department in `tx`; answers their ids. */
+  create(tx: EntityManager, alertIds: readonly number[], kind: NotificationKind, at: Date): Promise<number[]>;
   /** Queues committed notifications for delivery. */
   enqueue(ids: readonly number[]): Promise<void>;
 }

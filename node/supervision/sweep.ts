@@ -162,7 +162,7 @@ async function sweepChunk(
   await insertTransitions(tx, transitions, at);
   await reschedule(tx, next);
   const notifications: number[] = [];
-  if (deps.notifier) for (const id of notices) notifications.push(...await deps.notifier.create(tx, id, 'notice', at));
+  if (deps.notifier && notices.length > 0) notifications.push(...await deps.notifier.create(tx, notices, 'notice', at));
 
   result.checked += due.length;
   result.raised += inserted.length;
@@ -210,7 +210,7 @@ async function escalateOverdue(em: EntityManager, deps: SweepDeps, at: Date, chu
       await insertTransitions(tx, due.map((alert) => systemTransition(alert.id, 'notified', 'escalated', 'escalate',
         `督办单 ${alert.notice_no} 逾期未答复, 自动升级 (notice unanswered when due)`)), at);
       const notifications: number[] = [];
-      if (deps.notifier) for (const alert of due) notifications.push(...await deps.notifier.create(tx, alert.id, 'escalation', at));
+      if (deps.notifier) notifications.push(...await deps.notifier.create(tx, due.map((alert) => alert.id), 'escalation', at));
       return { claimed: due.length, notifications };
     });
     if (outcome.notifications.length > 0) await deps.notifier?.enqueue(outcome.notifications);

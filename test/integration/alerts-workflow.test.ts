@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, postAccepted, setUpCatalog } from '../support/api-fixtures.ts';
 import { act, alertOf, sweepAt, type AlertBody } from '../support/alert-fixtures.ts';
+import { eventually, startHttpReceiver, type HttpReceiver } from '../support/notify-receivers.ts';
 
 const MON = '2026-03-02T10:00:00+08:00';
 const FRI = '2026-03-06T10:00:00+08:00';
@@ -131,5 +132,43 @@ describe('integration: the alert workflow', function () {
     expect(card.appealDueOn).to.equal('2026-03-20');
     const error = await refused(card, 'appeal', { reason: '晚了' }, 'APPEAL_WINDOW_CLOSED', '2026-03-21T00:00:00+08:00');
     expect(error.details).to.deep.include({ appealDueOn: '2026-03-20' });
+  });
+});
+
+describe('integration: the workflow notifies the department', function () {
+  this.timeout(60_000);
+  let node: TestNode;
+  let receiver: HttpReceiver;
+
+  before(async () => {
+    receiver = await startHttpReceiver();
+    node = await startTestNode({ NOTIFY_BACKOFF_MS: '20' });
+    await setUpCatalog(node, { GA: '公安局', MZ: '民政局' }, [
+      { itemCode: 'IT-3', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 3 },
+      { itemCode: 'MZ-3', departmentCode: 'MZ', legalLimitDays: 20, promisedLimitDays: 3 },
+    ]);
+    const contacts = { contacts: [{ name: '公安局办公室', channel: 'webhook', address: `${receiver.baseUrl}/ga`, secret: 'ga-webhook-secret-0123456789' }] };
+    expect((await node.api('PUT', '/api/v1/departments/GA/contacts', contacts)).status).to.equal(200);
+  });
+  after(async () => {
+    await node?.close();
+    await receiver?.close();
+  });
+
+  it('sends the notice of a card, and the escalation of an unanswered one, to the department’s contacts only', async () => {
+    await postAccepted(node, [accepted('NT-GA', MON, 'IT-3', 'GA'), accepted('NT-MZ', MON, 'MZ-3', 'MZ')]);
+    await sweepAt(node, FRI);
+    const card = await alertOf(node, 'NT-GA', 'YELLOW_CARD');
+    const notice = await eventually(async () => receiver.to('/ga').find((request) => JSON.parse(request.body).kind === 'notice'), 'the notice webhook');
+    expect(JSON.parse(notice.body).alert).to.deep.include({ id: card.id, caseNo: 'NT-GA', rule: 'YELLOW_CARD', noticeNo: card.notice!.noticeNo, noticeDueOn: '2026-03-13' });
+    // MZ has no contact: its card is notified all the same, and nothing is sent for it.
+    expect((await alertOf(node, 'NT-MZ', 'YELLOW_CARD')).status).to.equal('notified');
+    expect(receiver.requests.every((request) => JSON.parse(request.body).alert.caseNo === 'NT-GA')).to.equal(true);
+
+    await sweepAt(node, '2026-03-16T09:00:00+08:00');
+    const escalation = await eventually(async () => receiver.to('/ga').find((request) => JSON.parse(request.body).kind === 'escalation'), 'the escalation webhook');
+    expect(JSON.parse(escalation.body).alert).to.deep.include({ id: card.id, status: 'escalated' });
+    const listed = await node.api('GET', `/api/v1/notifications?alertId=${card.id}`);
+    expect(listed.body.items.map((n: { kind: string; status: string }) => `${n.kind}:${n.status}`).sort()).to.deep.equal(['escalation:sent', 'notice:sent']);
   });
 });
