@@ -11,9 +11,12 @@ export const SweepSchedule = defineEntity({
   tableName: 'sweep_schedule',
   properties: {
     caseNo: p.string().primary().length(50).collation('C'),
-    dueAt: p.datetime().index(),
+    dueAt: p.datetime(),
     /** Why the case is due besides time: 'events', 'calendar', 'policy', 'catalog' (comma-separated); null when only time. */
     reason: p.string().length(100).nullable(),
   },
+  // The claim takes due rows in (due_at, case_no) order: many share one instant (a day's start,
+  // or '-infinity' after a change), so the index must give that whole order to stop at a chunk.
+  indexes: [{ name: 'sweep_schedule_due_index', properties: ['dueAt', 'caseNo'] }],
 });
 export type SweepSchedule = InferEntity<typeof SweepSchedule>;

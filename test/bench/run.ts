@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- [ingest|query|sync]`: runs one benchmark, or all of them in turn. Progress goes to
+ * `npm run bench -- [ingest|query|sync|sweep]`: runs one benchmark, or all of them in turn. Progress goes to
  * stderr; each benchmark prints exactly one JSON line on stdout.
  */
 import { runIngest } from './ingest.bench.ts';
 import { runQuery } from './query.bench.ts';
 import { runSync } from './sync.bench.ts';
+import { runSweepBench } from './sweep.bench.ts';
 import { progress } from './support.ts';
 
-const BENCHES: Record<string, () => Promise<object>> = { ingest: runIngest, query: runQuery, sync: runSync };
+const BENCHES: Record<string, () => Promise<object>> = { ingest: runIngest, query: runQuery, sync: runSync, sweep: runSweepBench };
 
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => !(name in BENCHES));

@@ -220,7 +220,7 @@ export interface BenchNode {
  * or `session_preload_libraries=auto_explain,auto_explain.log_min_duration=300,auto_explain.log_analyze=on`
  * to log the plans of slow statements.
  */
-async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
+export async function applyDatabaseSettings(database: TestDatabase): Promise<void> {
   const settings = (process.env.BENCH_PG_SETTINGS ?? '').split(',').filter((s) => s.trim() !== '');
   if (settings.length === 0) return;
   const client = new pg.Client({ connectionString: database.url });

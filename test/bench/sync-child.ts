@@ -11,7 +11,7 @@ import { NodeKeyRing, NodeSigningKey } from '../../federation/keys/node-keys.ts'
 import { signMessage } from '../../federation/keys/signed-message.ts';
 import { jwsHash } from '../../federation/sync/checkpoints.ts';
 import { TYP, type BatchPayload, type CheckpointPayload } from '../../federation/sync/message-types.ts';
-import { SUMMARY_COUNTS, type SummaryCounts, type SummaryRow } from '../../federation/rollups/summary-row.ts';
+import { SUMMARY_COUNTS, zeroCounts, type SummaryCounts, type SummaryRow } from '../../federation/rollups/summary-row.ts';
 
 /** The shape of a simulated child's day. */
 export interface DayShape {
@@ -76,6 +76,7 @@ function dayCounts(rng: Lcg): SummaryCounts {
   const yellow = rng.upTo(2);
   const green = rng.upTo(30);
   return {
+    ...zeroCounts(),
     accepted, notAccepted: rng.next() < 0.1 ? 1 : 0, concluded, onTime, early: rng.upTo(onTime), late,
     yellowCards: rng.next() < 0.05 ? 1 : 0, redCards: rng.next() < 0.02 ? 1 : 0,
     open: green + yellow + red + paused, green, yellow, red, paused,
