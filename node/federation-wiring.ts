@@ -1,10 +1,14 @@
 /**
  * Builds the FederationContext from the node's parts: the one place where node/ meets federation/.
+ * Also the node's side of the small interfaces federation code is handed: summary rows, batch
+ * application, and the sweep re-supervision runs before answering.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './db/sql-runner.ts';
+import type { AuditSweep } from './cases/audit-host.ts';
+import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
 import type { BatchApplier } from '../federation/sync/batch-intake.ts';
 import type { SummarySource } from '../federation/sync/outbox.ts';
@@ -47,5 +51,16 @@ export function batchApplier(): BatchApplier {
     async applySummaries(sql, _node, rows, now) {
       await applySummaries(sql, rows as unknown as SummaryRow[], now);
     },
+  };
+}
+
+/**
+ * The sweep an audit answer runs first (node/cases/audit-host.ts): the node's own `runSweep` with
+ * the scheduled sweep's `deps`, restricted to the page's cases, at the audit instant. What it
+ * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
+ */
+export function auditSweep(orm: MikroORM, deps: SweepDeps): AuditSweep {
+  return async (caseNos, at) => {
+    await runSweep(orm.em.fork(), deps, at, { caseNos });
   };
 }

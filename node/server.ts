@@ -19,7 +19,7 @@ import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
-import { batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
+import { auditSweep, batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';
 import { startAuditJobs } from './jobs/audit-queue.ts';
 import { startNotificationJobs, type NotificationJobs } from './notify/notification-queue.ts';
@@ -102,7 +102,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     redis.on('ready', () => void requeueImports().catch((err: unknown) => logger.error({ err }, 'could not requeue imports')));
     const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), sequencer, logger);
     closers.push(() => sync.close());
-    const auditHost = createAuditHost(rules);
+    const auditHost = createAuditHost(rules, auditSweep(orm, { nodeCode: settings.nodeCode, rules, notifier, logger }));
     const audits = await startAuditJobs(redis, settings.queuePrefix, federation, auditHost, logger);
     closers.push(() => audits.close());
 

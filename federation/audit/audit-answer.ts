@@ -3,7 +3,8 @@
  * /federation/v1/audits {request}`. Only this node's parent may ask, under a key pinned for it,
  * with a fresh nonce and a clock near this node's. A request for this node is answered with the
  * cases in scope, each event with its inclusion proof against the requested tree size, and what
- * this node reports for each case, signed. A request for a child of this node is relayed to it,
+ * this node reports for each case (its verdict, and its alerts after sweeping the page's cases at
+ * the audit instant), with the catalog entries the supervision rules read, signed. A request for a child of this node is relayed to it,
  * wrapped in a request this node signs, and the child's signed answer is returned unchanged.
  */
 import type { SqlRunner } from '../keys/key-store.ts';
@@ -68,27 +69,41 @@ function relayedOriginal(context: FederationContext, outer: AuditRequestPayload)
 }
 
 async function answerForSelf(context: FederationContext, host: AuditHost, request: AuditRequestPayload, original: { jws: string; payload: AuditRequestPayload }): Promise<string> {
+  const scope = { from: request.from, to: request.to, departmentCode: request.departmentCode, treeSize: request.treeSize, after: request.after, limit: request.limit };
+  const at = new Date(request.at);
+  // First the page's alerts are brought up to `at` (a sweep commits its own transactions); a
+  // failure there leaves them as they are, and the auditor's comparison shows what is stale.
+  try {
+    await host.refreshAlerts(context.sql, scope, at);
+  } catch (error) {
+    context.log.warn({ err: error, auditor: original.payload.auditor }, '再监察前的预警扫描失败 (the sweep before an audit answer failed)');
+  }
   const payload = await context.transaction(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
     // One snapshot for the events, the proofs and the reported state.
     await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const size = await treeSize(sql);
     if (request.treeSize > size) refuse('TREE_SIZE_UNKNOWN', 409, `本节点的日志只有 ${size} 条, 没有大小为 ${request.treeSize} 的检查点`, { treeSize: request.treeSize, size });
     const root = await rootAt(sql, request.treeSize);
-    const scope = { from: request.from, to: request.to, departmentCode: request.departmentCode, treeSize: request.treeSize, after: request.after, limit: request.limit };
     const { cases, nextAfter } = await host.casesForAudit(sql, scope);
-    const reported = await host.reportedVerdicts(sql, cases.map((scoped) => scoped.caseNo), new Date(request.at));
+    const caseNos = cases.map((scoped) => scoped.caseNo);
+    const reported = await host.reportedVerdicts(sql, caseNos, at);
+    const alerts = await host.reportedAlerts(sql, caseNos, at);
+    const items = await host.declaredItems(sql, caseNos);
     const answered: AuditedCase[] = [];
     for (const scoped of cases) {
       const events = [];
-      for (const { leafIndex, event } of scoped.events) {
+      for (const { leafIndex, event, receivedAt } of scoped.events) {
         const proof = await inclusionProofAt(sql, leafIndex, request.treeSize);
-        events.push({ leafIndex, event, proof: proof.map((hash) => hash.toString('hex')) });
+        events.push({ leafIndex, event, receivedAt, proof: proof.map((hash) => hash.toString('hex')) });
       }
-      answered.push({ caseNo: scoped.caseNo, events, unwitnessedEvents: scoped.unwitnessedEvents, reported: reported.get(scoped.caseNo) ?? null });
+      answered.push({
+        caseNo: scoped.caseNo, events, unwitnessedEvents: scoped.unwitnessedEvents, reported: reported.get(scoped.caseNo) ?? null,
+        alerts: alerts.get(scoped.caseNo) ?? [],
+      });
     }
     return {
       node: context.self.code, auditor: original.payload.auditor, request: jwsHash(original.jws), treeSize: request.treeSize,
-      rootHash: root.toString('hex'), at: request.at, cases: answered, nextAfter, time: context.now().toISOString(),
+      rootHash: root.toString('hex'), at: request.at, cases: answered, items, nextAfter, time: context.now().toISOString(),
     };
   });
   context.log.info({ auditor: payload.auditor, via: request.auditor, cases: payload.cases.length, treeSize: payload.treeSize }, '已应答再监察请求 (audit page answered)');

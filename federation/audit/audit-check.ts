@@ -2,12 +2,15 @@
  * The auditor's check of one verified audit answer (federation/PROTOCOL.md, "Re-supervision"):
  * every event must be a leaf of the tree the auditor witnessed, and every case whose events all
  * prove is recomputed with the auditor's own rules and compared, field by field, with what the
- * audited node reported. Pure apart from the host's `recompute`; findings accumulate across pages.
+ * audited node reported; the supervision rules' findings are compared with the node's alerts.
+ * Pure apart from the host's `recompute` and `recomputeFindings`; findings accumulate across pages.
  */
 import { canonicalJson } from '../keys/signed-message.ts';
 import { eventLeafHash } from '../log/event-leaf.ts';
 import { verifyInclusion } from '../log/merkle.ts';
-import type { AuditHost, AuditResponsePayload, ReportedLimit, VerdictRecord } from './audit-types.ts';
+import type {
+  AuditHost, AuditResponsePayload, AuditedCase, DeclaredItem, RecomputedFinding, ReportedAlert, ReportedLimit, VerdictRecord,
+} from './audit-types.ts';
 
 /** The verdict fields compared, in the order findings list them. */
 export const COMPARED_FIELDS = [
@@ -39,10 +42,29 @@ export interface ProofFailure {
   problem: ProofProblem;
 }
 
-/** A verdict field on which the audited node's report and the recomputation differ. */
+/** Whether an alert is in force: anything but revoked (accepted and rejected alerts stay on record). */
+export const isLiveAlert = (alert: ReportedAlert): boolean => alert.status !== 'revoked';
+
+/**
+ * Whether an alert answers for a finding of its rule: a live one, or one a supervisor revoked on
+ * appeal (a recorded decision on the finding); not one the node's own recomputation revoked.
+ */
+export const answersFinding = (alert: ReportedAlert): boolean => isLiveAlert(alert) || alert.revokedBy === 'person';
+
+/**
+ * A difference between the audited node's report and the recomputation: a verdict field
+ * (`field` names it), or, with `field: 'alert'`, an alert:
+ * - ALERT_MISSING: the rules find `rule` and the node holds no alert for it that answers for it
+ *   (none, or one its recomputation revoked); `reported` is that revoked alert or null,
+ *   `recomputed` the finding;
+ * - ALERT_UNFOUNDED: the node holds a live alert for `rule` that the rules do not find;
+ *   `reported` is the alert, `recomputed` null.
+ */
 export interface Discrepancy {
   caseNo: string;
   field: string;
+  problem?: 'ALERT_MISSING' | 'ALERT_UNFOUNDED';
+  rule?: string;
   reported: unknown;
   recomputed: unknown;
 }
@@ -63,7 +85,14 @@ export interface AuditCounts {
   casesCompared: number;
   casesSkipped: number;
   casesWithDiscrepancies: number;
+  /** Every discrepancy, verdict fields and alerts alike. */
   discrepancies: number;
+  /** Findings the rules made on the compared cases. */
+  findings: number;
+  /** Live (non-revoked) alerts the node reported for the compared cases. */
+  liveAlerts: number;
+  /** Of `discrepancies`, those about alerts (ALERT_MISSING, ALERT_UNFOUNDED). */
+  alertDiscrepancies: number;
   /** True when a list of findings was cut at MAX_LISTED_FINDINGS (the counts stay exact). */
   truncated: boolean;
 }
@@ -86,7 +115,7 @@ export function emptyFindings(): AuditFindings {
   return {
     counts: {
       pages: 0, cases: 0, events: 0, proofsVerified: 0, proofsFailed: 0, casesCompared: 0, casesSkipped: 0,
-      casesWithDiscrepancies: 0, discrepancies: 0, truncated: false,
+      casesWithDiscrepancies: 0, discrepancies: 0, findings: 0, liveAlerts: 0, alertDiscrepancies: 0, truncated: false,
     },
     discrepancies: [], proofFailures: [], skipped: [], seenLeaves: new Set(), seenCases: new Set(),
   };
@@ -113,8 +142,17 @@ function reportedLimit(reported: VerdictRecord | null): ReportedLimit | null {
   return { limitDays: reported.limitDays, limitUnit: reported.limitUnit };
 }
 
+/** The recomputations the check runs: the verdict, and the supervision rules' findings. */
+export type AuditRecompute = Pick<AuditHost, 'recompute' | 'recomputeFindings'>;
+
+/** The limit the recomputed verdict ran against, for the rules (null when the case never started). */
+function verdictLimit(verdict: VerdictRecord): ReportedLimit | null {
+  if (typeof verdict.limitDays !== 'number' || typeof verdict.limitUnit !== 'string') return null;
+  return { limitDays: verdict.limitDays, limitUnit: verdict.limitUnit };
+}
+
 /** Adds the findings of one page, already verified as signed by the audited node for this request. */
-export function checkAuditPage(findings: AuditFindings, page: AuditResponsePayload, witnessed: Witnessed, recompute: AuditHost['recompute']): void {
+export function checkAuditPage(findings: AuditFindings, page: AuditResponsePayload, witnessed: Witnessed, host: AuditRecompute): void {
   const counts = findings.counts;
   counts.pages += 1;
   const root = Buffer.from(witnessed.rootHash, 'hex');
@@ -122,6 +160,7 @@ export function checkAuditPage(findings: AuditFindings, page: AuditResponsePaylo
     keep(findings, findings.proofFailures, { leafIndex: null, caseNo: null, eventId: null, problem: 'ROOT_MISMATCH' });
   }
   const at = new Date(page.at);
+  const items = new Map<string, DeclaredItem>(page.items.map((item) => [item.itemCode, item]));
 
   for (const audited of page.cases) {
     const caseNo = audited.caseNo;
@@ -170,33 +209,83 @@ export function checkAuditPage(findings: AuditFindings, page: AuditResponsePaylo
     else if (audited.events.length === 0) skip('noEvents');
     else if (audited.unwitnessedEvents > 0) skip('unwitnessedEvents', `${audited.unwitnessedEvents} event(s) after the witnessed checkpoint`);
     else if (audited.events.some(({ event }) => typeof event.occurredAt === 'string' && Date.parse(event.occurredAt) > at.getTime())) skip('eventsAfterAt');
-    else compareCase(findings, caseNo, audited.events.map(({ event }) => event), audited.reported, at, recompute, skip);
+    else compareCase(findings, audited, items, at, host, skip);
   }
 }
 
 function compareCase(
-  findings: AuditFindings, caseNo: string, events: Record<string, unknown>[], reported: VerdictRecord | null, at: Date,
-  recompute: AuditHost['recompute'], skip: (reason: SkippedCase['reason'], detail?: string) => void,
+  findings: AuditFindings, audited: AuditedCase, items: ReadonlyMap<string, DeclaredItem>, at: Date, host: AuditRecompute,
+  skip: (reason: SkippedCase['reason'], detail?: string) => void,
 ): void {
+  const { caseNo, reported } = audited;
   let recomputed: VerdictRecord;
+  let found: RecomputedFinding[];
   try {
-    recomputed = recompute(caseNo, events, reportedLimit(reported), at);
+    recomputed = host.recompute(caseNo, audited.events.map(({ event }) => event), reportedLimit(reported), at);
+    // The rules run against the limit the recomputed verdict runs against, and the item the proven
+    // intake names, as the audited node declares it in its catalog.
+    const item = typeof recomputed.itemCode === 'string' ? items.get(recomputed.itemCode) ?? null : null;
+    found = host.recomputeFindings(caseNo, audited.events.map(({ event, receivedAt }) => ({ event, receivedAt })), item, verdictLimit(recomputed), at);
   } catch (error) {
     skip('recomputeFailed', (error as Error).message.slice(0, 300));
     return;
   }
   const counts = findings.counts;
   counts.casesCompared += 1;
-  const found: Discrepancy[] = [];
+  const differences: Discrepancy[] = [];
   if (reported === null) {
-    found.push({ caseNo, field: 'case', reported: null, recomputed: recomputed.status ?? null });
+    differences.push({ caseNo, field: 'case', reported: null, recomputed: recomputed.status ?? null });
   } else {
     for (const field of COMPARED_FIELDS) {
-      if (!sameValue(reported[field], recomputed[field])) found.push({ caseNo, field, reported: reported[field] ?? null, recomputed: recomputed[field] ?? null });
+      if (!sameValue(reported[field], recomputed[field])) differences.push({ caseNo, field, reported: reported[field] ?? null, recomputed: recomputed[field] ?? null });
     }
   }
-  if (found.length === 0) return;
+  const alertDifferences = compareAlerts(caseNo, audited.alerts, found);
+  counts.findings += found.length;
+  counts.liveAlerts += audited.alerts.filter(isLiveAlert).length;
+  counts.alertDiscrepancies += alertDifferences.length;
+  differences.push(...alertDifferences);
+  if (differences.length === 0) return;
   counts.casesWithDiscrepancies += 1;
-  counts.discrepancies += found.length;
-  for (const discrepancy of found) keep(findings, findings.discrepancies, discrepancy);
+  counts.discrepancies += differences.length;
+  for (const discrepancy of differences) keep(findings, findings.discrepancies, discrepancy);
+}
+
+const alertView = (alert: ReportedAlert): ReportedAlert => ({
+  rule: alert.rule, ruleVersion: alert.ruleVersion, status: alert.status, foundAt: alert.foundAt, noticeNo: alert.noticeNo, revokedBy: alert.revokedBy,
+});
+
+/**
+ * The node's alerts against the recomputed findings, rule by rule (in the findings' rule order,
+ * then the unfounded alerts by rule): a finding needs an alert that answers for it (live, or
+ * revoked on appeal), a live alert needs a finding. The alert's version, instant and workflow
+ * state are reported, not compared: an alert keeps the foundAt it was raised with when a later
+ * change moves the finding without removing it, and its workflow is the node's own business.
+ */
+export function compareAlerts(caseNo: string, alerts: readonly ReportedAlert[], found: readonly RecomputedFinding[]): Discrepancy[] {
+  const byRule = new Map<string, ReportedAlert>();
+  for (const alert of alerts) {
+    const held = byRule.get(alert.rule);
+    // One alert per case and rule; should a node report two, one that answers for the rule wins.
+    if (!held || (!answersFinding(held) && answersFinding(alert))) byRule.set(alert.rule, alert);
+  }
+  const differences: Discrepancy[] = [];
+  const findingRules = new Set<string>();
+  for (const finding of found) {
+    findingRules.add(finding.rule);
+    const alert = byRule.get(finding.rule);
+    if (!alert || !answersFinding(alert)) {
+      differences.push({
+        caseNo, field: 'alert', problem: 'ALERT_MISSING', rule: finding.rule, reported: alert ? alertView(alert) : null,
+        recomputed: { rule: finding.rule, ruleVersion: finding.ruleVersion, foundAt: finding.foundAt },
+      });
+    }
+  }
+  const unfounded = alerts
+    .filter((alert) => isLiveAlert(alert) && !findingRules.has(alert.rule))
+    .sort((a, b) => (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  for (const alert of unfounded) {
+    differences.push({ caseNo, field: 'alert', problem: 'ALERT_UNFOUNDED', rule: alert.rule, reported: alertView(alert), recomputed: null });
+  }
+  return differences;
 }

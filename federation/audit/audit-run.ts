@@ -3,7 +3,8 @@
  * page is a fresh signed request to the audited node, sent to it directly when it is a child, or to
  * the child it lies under, which relays it. The answer must be signed by the audited node itself
  * (the keys pinned for it, or vouched for by the child it lies under) and bound to the request;
- * then every event is checked against the checkpoint this node witnessed, and every case recomputed.
+ * then every event is checked against the checkpoint this node witnessed, and every case recomputed
+ * (its verdict and the supervision rules' findings, compared with the node's alerts).
  */
 import { randomBytes } from 'node:crypto';
 import type { FederationContext } from '../federation-context.ts';
@@ -87,7 +88,7 @@ export async function runAudit(context: FederationContext, host: AuditHost, id: 
     for (let page = 0; ; page++) {
       if (page >= MAX_PAGES) throw new FederationError('TOO_MANY_PAGES', 502, `超过 ${MAX_PAGES} 页 (the audit did not end)`, {});
       const response = await fetchPage(context, route, order, after);
-      checkAuditPage(findings, response, route.witnessed, host.recompute);
+      checkAuditPage(findings, response, route.witnessed, host);
       if (response.nextAfter === null) break;
       // Keyset pages must move forward, or a node could keep the auditor busy forever.
       if (after !== null && response.nextAfter <= after) throw new FederationError('MALFORMED', 502, '分页没有前进 (the next page does not move forward)', { after, nextAfter: response.nextAfter });

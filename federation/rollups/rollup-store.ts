@@ -5,7 +5,7 @@
  */
 import type { SqlRunner } from '../keys/key-store.ts';
 import {
-  COUNT_COLUMNS, SUMMARY_COUNTS, addCounts, compareSummaryRows, summaryKey, summaryRowProblem, zeroCounts,
+  COUNT_COLUMNS, SUMMARY_COUNTS, addCounts, compareSummaryRows, summaryKey, summaryRowProblem, withAlertCountDefaults, zeroCounts,
   type SummaryCounts, type SummaryRow,
 } from './summary-row.ts';
 
@@ -29,7 +29,7 @@ export interface RollupResult {
   totals: SummaryCounts;
 }
 
-// Rows per statement: 13 counts and 4 keys a row keep one JSON document well under a few MB.
+// Rows per statement: 21 counts and 4 keys a row keep one JSON document within a few MB.
 const CHUNK_ROWS = 5000;
 
 const columnList = SUMMARY_COUNTS.map((count) => `"${COUNT_COLUMNS[count]}"`).join(', ');
@@ -42,7 +42,8 @@ const excludedTuple = SUMMARY_COUNTS.map((count) => `excluded."${COUNT_COLUMNS[c
 /**
  * Stores rows as they are (absolute values, upsert by key) and answers how many rows were
  * inserted or changed. A row equal to the stored one is left alone (its `updated_at` too), so
- * applying the same rows twice changes nothing. Within `rows` the last row of a key wins.
+ * applying the same rows twice changes nothing. Within `rows` the last row of a key wins. A row
+ * without the alert counts (sent before they existed) has them as 0.
  *
  * The caller decides whether the sender may speak for each row's node (a child for its own
  * subtree only), and runs this in the transaction that records the batch.
@@ -50,7 +51,8 @@ const excludedTuple = SUMMARY_COUNTS.map((count) => `excluded."${COUNT_COLUMNS[c
  */
 export async function applySummaries(sql: SqlRunner, rows: readonly SummaryRow[], now: Date): Promise<number> {
   const byKey = new Map<string, SummaryRow>();
-  rows.forEach((row, index) => {
+  rows.forEach((given, index) => {
+    const row = withAlertCountDefaults(given);
     const problem = summaryRowProblem(row);
     if (problem) throw new RangeError(`summary row ${index}: ${problem.field} ${problem.problem}`);
     byKey.set(summaryKey(row), row);

@@ -1,8 +1,9 @@
 /**
  * This node's own summary rows (federation/PROTOCOL.md, "Summaries and rollups"), recomputed in
- * full from the cached case states in `cases` with one set-based statement: a pre-aggregated scan
- * per kind of fact (acceptance, conclusion or refusal, each card, the open cases), added up per
- * department, item and day.
+ * full from the cached case states in `cases` and the alerts in `alerts` with one set-based
+ * statement: a pre-aggregated scan per kind of fact (acceptance, conclusion or refusal, each card,
+ * the open cases, alerts raised, notices issued, alerts closed, the standing notices), added up
+ * per department, item and day.
  *
  * Definitions (local dates in Asia/Shanghai; today = the local date of `asOf`):
  * - accepted: accepted_day of a case that was accepted (open, paused or concluded);
@@ -10,12 +11,21 @@
  * - concluded / onTime / early / late: concluded_day of a concluded case, against its deadline;
  * - yellowCards / redCards: on the card day, when that day <= today and the card was really issued
  *   (the case is still open or paused, or was concluded on or after the card day);
+ * - alertsRaised: every alert, on the local date of raised_at (whatever its status now);
+ * - noticesIssued: every alert with a notice, on the local date of notice_issued_at;
+ * - alertsAccepted / alertsRejected / alertsRevoked: alerts whose status now is accepted, rejected
+ *   or revoked, on the local date of closed_at;
  * - open / green / yellow / red / paused: only on today's row, at `asOf` with the same conditions
- *   as the board (case-verdicts `boardAt`); rows of other days keep the state counts stored for
- *   them, which froze when their day ended.
+ *   as the board (case-verdicts `boardAt`);
+ * - noticesOpen (alerts with a notice in status notified, explained or appealed), noticesOverdue
+ *   (status notified and notice_due_on < today) and noticesEscalated (status escalated): only on
+ *   today's row, from the alerts as they are;
+ * - rows of other days keep the state counts stored for them, which froze when their day ended.
+ * Alerts carry their department and item; one without an item (a case whose intake named an item
+ * the node does not know) counts nowhere, like a case without one.
  *
- * Counts read the case states as they are now (all events received), which is the state at
- * `asOf` when `asOf` is the present, as it is for the sync job.
+ * Counts read the case states and alerts as they are now (all events received), which is the
+ * state at `asOf` when `asOf` is the present, as it is for the sync job.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
@@ -37,6 +47,9 @@ function branch(day: string, values: Partial<Record<SummaryCount, string>>, from
   return `SELECT department_code, item_code, ${day} AS day, ${list} FROM ${from}${groupBy ? ' GROUP BY department_code, item_code, 3' : ''}`;
 }
 
+/** The local date (Asia/Shanghai, no daylight saving) of a timestamptz column. */
+const localDay = (column: string): string => `(${column} AT TIME ZONE 'Asia/Shanghai')::date`;
+
 const n = (condition = ''): string => `count(*)${condition ? ` FILTER (WHERE ${condition})` : ''}::int`;
 
 /** A card due by today ($2) that the case really got: still open, or concluded on or after the card day. */
@@ -45,7 +58,7 @@ const cardCases = (column: string): string =>
 
 /**
  * `computed`: every row of this node ($1) with today = $2, as CTEs to prefix a statement with.
- * One branch per kind of fact, each a scan of `cases` that PostgreSQL runs in parallel and
+ * One branch per kind of fact, each a scan of `cases` or `alerts` that PostgreSQL runs in parallel and
  * pre-aggregates (several plain scans beat one scan that fans each case out into a row per fact),
  * plus the frozen state counts of other days; the outer aggregation adds the branches up.
  * Light conditions as in case-verdicts `lightSql`, at t = today; a case accepted, open, paused,
@@ -74,8 +87,24 @@ const COMPUTED_CTES = `parts AS (
       paused: n('deadline IS NULL'),
     }, "cases WHERE status IN ('open', 'paused')")}
     UNION ALL
+    ${branch(localDay('raised_at'), { alertsRaised: n() }, 'alerts')}
+    UNION ALL
+    ${branch(localDay('notice_issued_at'), { noticesIssued: n() }, 'alerts WHERE notice_issued_at IS NOT NULL')}
+    UNION ALL
+    ${branch(localDay('closed_at'), {
+      alertsAccepted: n("status = 'accepted'"),
+      alertsRejected: n("status = 'rejected'"),
+      alertsRevoked: n("status = 'revoked'"),
+    }, "alerts WHERE status IN ('accepted', 'rejected', 'revoked') AND closed_at IS NOT NULL")}
+    UNION ALL
+    ${branch('$2::date', {
+      noticesOpen: n("notice_no IS NOT NULL AND status IN ('notified', 'explained', 'appealed')"),
+      noticesOverdue: n("status = 'notified' AND notice_due_on < $2::date"),
+      noticesEscalated: n("status = 'escalated'"),
+    }, "alerts WHERE status IN ('notified', 'explained', 'appealed', 'escalated')")}
+    UNION ALL
     ${branch('day', Object.fromEntries(STATE_COUNTS.map((count) => [count, `"${COUNT_COLUMNS[count]}"`])),
-      `rollup_summaries WHERE node_code = $1 AND day <> $2::date AND (${columns(STATE_COUNTS)}) <> (0, 0, 0, 0, 0)`, false)}),
+      `rollup_summaries WHERE node_code = $1 AND day <> $2::date AND (${columns(STATE_COUNTS)}) <> (${STATE_COUNTS.map(() => '0').join(', ')})`, false)}),
   computed AS (
     SELECT department_code, item_code, day, ${SUMMARY_COUNTS.map((count) => `sum("${COUNT_COLUMNS[count]}")::int AS "${COUNT_COLUMNS[count]}"`).join(', ')}
     FROM parts

@@ -103,7 +103,7 @@ describe('integration: re-supervision (federation audits)', function () {
     expect(done.witnessed.treeSize).to.equal(countyTreeSize);
     expect(done.counts).to.deep.equal({
       pages: 1, cases: 5, events: 8, proofsVerified: 8, proofsFailed: 0, casesCompared: 5, casesSkipped: 0,
-      casesWithDiscrepancies: 0, discrepancies: 0, truncated: false,
+      casesWithDiscrepancies: 0, discrepancies: 0, findings: 10, liveAlerts: 10, alertDiscrepancies: 0, truncated: false,
     });
     expect(done.discrepancies).to.deep.equal([]);
     expect(done.proofFailures).to.deep.equal([]);

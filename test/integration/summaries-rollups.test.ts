@@ -24,7 +24,7 @@ import { createTestDatabase } from '../support/test-database.ts';
 import { applySummaries, queryRollups, subtreeCodes, type RollupGroup } from '../../federation/rollups/rollup-store.ts';
 import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
 import {
-  SUMMARY_COUNTS, STATE_COUNTS, addCounts, countsOf, zeroCounts, type SummaryCounts, type SummaryRow,
+  LIGHT_COUNTS, SUMMARY_COUNTS, addCounts, countsOf, zeroCounts, type SummaryCounts, type SummaryRow,
 } from '../../federation/rollups/summary-row.ts';
 import type { SqlRunner } from '../../federation/keys/key-store.ts';
 
@@ -139,8 +139,8 @@ describe('integration: own summaries and rollups (PROTOCOL.md "Summaries and rol
       const board = await node.api('GET', `/api/v1/board?at=${q(AS_OF.toISOString())}`);
       expect(board.status).to.equal(200);
       const today = sumBy(EXPECTED_AT_0320.filter((r) => r.day === '2026-03-20'), (r) => r.departmentCode);
-      const fromBoard = (board.body.departments as Record<string, number | string>[]).map((d) => [d.departmentCode, ...STATE_COUNTS.map((c) => d[c])]);
-      expect(fromBoard).to.deep.equal([...today].map(([code, counts]) => [code, ...STATE_COUNTS.map((c) => counts[c])]));
+      const fromBoard = (board.body.departments as Record<string, number | string>[]).map((d) => [d.departmentCode, ...LIGHT_COUNTS.map((c) => d[c])]);
+      expect(fromBoard).to.deep.equal([...today].map(([code, counts]) => [code, ...LIGHT_COUNTS.map((c) => counts[c])]));
     });
 
     it('stores and answers every row the first time, and nothing when no case changed', async () => {

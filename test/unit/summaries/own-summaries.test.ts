@@ -27,7 +27,8 @@ function fakeEm(sent: Sent[], answer: (sql: string) => Record<string, unknown>[]
 
 const dbRow = (day: string, extra: Record<string, number> = {}) => ({
   department_code: 'D-A', item_code: 'W5', day, accepted: 1, not_accepted: 0, concluded: 0, on_time: 0, early: 0, late: 0,
-  yellow_cards: 0, red_cards: 0, open: 2, green: 1, yellow: 0, red: 1, paused: 0, ...extra,
+  yellow_cards: 0, red_cards: 0, alerts_raised: 2, notices_issued: 1, alerts_accepted: 0, alerts_rejected: 0, alerts_revoked: 0,
+  open: 2, green: 1, yellow: 0, red: 1, paused: 0, notices_open: 1, notices_overdue: 0, notices_escalated: 0, ...extra,
 });
 
 describe('own summaries (fake database)', () => {
@@ -45,11 +46,13 @@ describe('own summaries (fake database)', () => {
     expect(rows).to.deep.equal([
       {
         node: '610203', departmentCode: 'D-A', itemCode: 'W5', day: '2026-03-02', accepted: 1, notAccepted: 0, concluded: 0,
-        onTime: 0, early: 0, late: 3, yellowCards: 0, redCards: 0, open: 2, green: 1, yellow: 0, red: 1, paused: 0,
+        onTime: 0, early: 0, late: 3, yellowCards: 0, redCards: 0, alertsRaised: 2, noticesIssued: 1, alertsAccepted: 0,
+        alertsRejected: 0, alertsRevoked: 0, open: 2, green: 1, yellow: 0, red: 1, paused: 0, noticesOpen: 1, noticesOverdue: 0, noticesEscalated: 0,
       },
       {
         node: '610203', departmentCode: 'D-A', itemCode: 'W5', day: '2026-03-05', accepted: 1, notAccepted: 0, concluded: 0,
-        onTime: 0, early: 0, late: 0, yellowCards: 0, redCards: 0, open: 2, green: 1, yellow: 0, red: 1, paused: 0,
+        onTime: 0, early: 0, late: 0, yellowCards: 0, redCards: 0, alertsRaised: 2, noticesIssued: 1, alertsAccepted: 0,
+        alertsRejected: 0, alertsRevoked: 0, open: 2, green: 1, yellow: 0, red: 1, paused: 0, noticesOpen: 1, noticesOverdue: 0, noticesEscalated: 0,
       },
     ]);
   });

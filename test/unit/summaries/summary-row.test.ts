@@ -4,20 +4,27 @@
  */
 import { expect } from 'chai';
 import {
-  FLOW_COUNTS, STATE_COUNTS, SUMMARY_COUNTS, addCounts, compareSummaryRows, countsOf, isIsoDay, isZeroRow, sameCounts,
-  summaryKey, summaryRowProblem, zeroCounts, type SummaryRow,
+  ALERT_COUNTS, FLOW_COUNTS, STATE_COUNTS, SUMMARY_COUNTS, addCounts, compareSummaryRows, countsOf, isIsoDay, isZeroRow, sameCounts,
+  summaryKey, summaryRowProblem, withAlertCountDefaults, zeroCounts, type SummaryRow,
 } from '../../../federation/rollups/summary-row.ts';
 import { checkSchema } from '../../../node/http/validation.ts';
 
 const ROW: SummaryRow = {
   node: '610203', departmentCode: 'D-MKT', itemCode: 'W5', day: '2026-03-02',
   accepted: 3, notAccepted: 1, concluded: 2, onTime: 1, early: 1, late: 1, yellowCards: 1, redCards: 0,
-  open: 4, green: 1, yellow: 1, red: 1, paused: 1,
+  alertsRaised: 3, noticesIssued: 1, alertsAccepted: 1, alertsRejected: 0, alertsRevoked: 1,
+  open: 4, green: 1, yellow: 1, red: 1, paused: 1, noticesOpen: 2, noticesOverdue: 1, noticesEscalated: 1,
 };
 
+/** A row as sent before alerts were summarised. */
+const withoutAlertCounts = (row: SummaryRow): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(row).filter(([key]) => !(ALERT_COUNTS as readonly string[]).includes(key)));
+
 describe('summary row', () => {
-  it('has 13 counts: 8 flow counts then 5 state counts, in wire order', () => {
+  it('has 21 counts: 13 flow counts then 8 state counts, in wire order', () => {
     expect(SUMMARY_COUNTS).to.deep.equal([...FLOW_COUNTS, ...STATE_COUNTS]);
+    expect(SUMMARY_COUNTS).to.have.length(21);
+    expect(ALERT_COUNTS).to.deep.equal(['alertsRaised', 'noticesIssued', 'alertsAccepted', 'alertsRejected', 'alertsRevoked', 'noticesOpen', 'noticesOverdue', 'noticesEscalated']);
     expect(Object.keys(zeroCounts())).to.deep.equal([...SUMMARY_COUNTS]);
   });
 
@@ -73,6 +80,8 @@ describe('summary row', () => {
     ['paused', { ...ROW, paused: '1' }],
     ['red', { ...ROW, red: 2 ** 31 }],
     ['open', (({ open: _open, ...rest }) => rest)(ROW)],
+    ['alertsRevoked', { ...ROW, alertsRevoked: -1 }],
+    ['noticesOverdue', { ...ROW, noticesOverdue: null }],
   ];
 
   it('names the field of a malformed row', () => {
@@ -90,5 +99,15 @@ describe('summary row', () => {
       expect(checkSchema('federation/summary-row.schema.json', row)?.field, field).to.equal(`/${field}`);
     }
     expect(checkSchema('federation/summary-row.schema.json', { ...ROW, extra: 1 })?.field).to.equal('/extra');
+  });
+
+  it('reads a row without the alert counts (sent before they existed) as one with none', () => {
+    const old = withoutAlertCounts(ROW);
+    expect(summaryRowProblem(old)).to.equal(null);
+    expect(withAlertCountDefaults(old)).to.deep.equal({ ...ROW, ...Object.fromEntries(ALERT_COUNTS.map((count) => [count, 0])) });
+    expect(withAlertCountDefaults(ROW)).to.equal(ROW);
+    // The schema validator fills them in (default 0), as the parent validates a batch before applying it.
+    expect(checkSchema('federation/summary-row.schema.json', old)).to.equal(null);
+    expect(old).to.deep.equal(withAlertCountDefaults(withoutAlertCounts(ROW)));
   });
 });
