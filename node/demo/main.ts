@@ -3,14 +3,16 @@
  * (node/demo/topology.ts), each a full node with its own database on one PostgreSQL (embedded
  * unless DATABASE_URL names a server), listening on PORT .. PORT+3 (default 8080-8083), enrolled
  * through their HTTP APIs, syncing upward every SYNC_INTERVAL_SECONDS (default 10), with a case
- * simulator feeding each county. Restarting it reuses the databases and enrolls nothing twice.
- * Runs until Ctrl-C.
+ * simulator feeding each county and a workflow actor (node/demo/workflow-actor.ts) playing each
+ * county's supervisors and departments on its alerts. Restarting it reuses the databases and
+ * enrolls nothing twice. Runs until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../config/settings.ts';
 import { startNode, type NodeHandle } from '../server.ts';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { CaseSimulator } from './simulator.ts';
+import { WorkflowActor } from './workflow-actor.ts';
 import { ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
 import { DEMO_NODES, countyCatalog, nodeName, type DemoNode } from './topology.ts';
 import { enrollOverHttp } from './enroll.ts';
@@ -118,8 +120,22 @@ try {
   say(`  curl ${auth} ${province}/api/v1/federation/status`);
   say(`  curl ${auth} ${countyA}/api/v1/board`);
   say(`  curl ${auth} '${countyB}/api/v1/cases?light=red&limit=5'`);
+  say(`  curl ${auth} '${countyA}/api/v1/alerts?status=notified&limit=5'`);
+  say(`  curl ${auth} ${countyA}/api/v1/alerts/1   # one alert with its transitions`);
+  say(`  curl ${auth} ${countyA}/api/v1/rules`);
   say(`  curl ${province}/health`);
   say('按 Ctrl-C 停止 (Ctrl-C stops the demo).');
+
+  // The people of each county's warning-and-correction workflow, through the API (stopped before
+  // the simulators). LATE_REPORT alerts on events that occurred before now are the backfill's.
+  const actors = counties.map((county, index) => new WorkflowActor({
+    baseUrl: urlOf(county), token: adminToken, seed: seed + index, historyBefore: new Date(),
+    log: (line) => say(`[${county.code}] ${line}`),
+  }));
+  for (const actor of actors) {
+    stops.push(() => actor.stop());
+    actor.start();
+  }
 } catch (error) {
   console.error(`演示无法启动 (demo cannot start): ${(error as Error).message}`);
   await shutdown(1);

@@ -136,6 +136,17 @@ function daySeed(seed: number, day: number): number {
   return Math.imul(h, 0x27d4eb2d) >>> 0;
 }
 
+/** `pending` regrouped case by case, stably: cases in order of first appearance, events in order. */
+function groupByCase(pending: readonly Pending[]): Pending[] {
+  const byCase = new Map<string, Pending[]>();
+  for (const entry of pending) {
+    const events = byCase.get(entry.event.caseNo);
+    if (events) events.push(entry);
+    else byCase.set(entry.event.caseNo, [entry]);
+  }
+  return [...byCase.values()].flat();
+}
+
 /**
  * Loads the demo catalog into a node, backfills a month of cases, then keeps posting the events
  * that fall due, every few seconds, until stopped.
@@ -336,14 +347,27 @@ export class CaseSimulator {
     return last;
   }
 
-  /** Posts, in order and in batches, every pending event whose time has come on `clock()`. */
+  /**
+   * Posts, in batches, every pending event whose time has come on `clock()`: case by case (each
+   * case's events in order, cases in the order of their first due event), and a batch ends at a
+   * case boundary when it can. So the backfill sends each case's past whole, in one batch: the sweep
+   * that follows a batch never judges half a history at the present instant (it would raise, say, a
+   * red card that the case's next batch revokes again).
+   */
   async #flushDue(): Promise<void> {
     const now = this.#clock().getTime();
     let due = 0;
     while (due < this.#pending.length && (this.#pending[due]?.at ?? Infinity) <= now) due++;
+    if (due > 1) this.#pending = groupByCase(this.#pending.slice(0, due)).concat(this.#pending.slice(due));
+    const caseAt = (index: number): string | undefined => this.#pending[index]?.event.caseNo;
     while (due > 0) {
       if (this.#stopping) throw new Stopped();
-      const size = Math.min(this.#batchSize, due);
+      let size = Math.min(this.#batchSize, due);
+      if (size < due) {
+        let cut = size;
+        while (cut > 0 && caseAt(cut) === caseAt(cut - 1)) cut--;
+        if (cut > 0) size = cut; // else one case exceeds a batch: split it
+      }
       await this.#postEvents(this.#pending.slice(0, size).map((p) => p.event));
       this.#pending.splice(0, size);
       due -= size;
