@@ -107,6 +107,15 @@ describe('integration: the alert workflow', function () {
     expect((await sweepAt(node, '2026-03-16T09:00:00+08:00')).escalated, 'once').to.equal(0);
     await ok(card, 'explain', { explanation: '迟复', correction: '已办结' }, '2026-03-16T10:00:00+08:00', 'explained');
     await ok(card, 'accept', {}, '2026-03-16T11:00:00+08:00', 'accepted');
+
+    // A supervisor may escalate a notice by hand (with a reason), and reject an escalated one.
+    const light = await alertOf(node, 'WF-ESC', 'TIME_YELLOW_LIGHT');
+    await refused(light, 'escalate', { reason: '拒不整改' }, 'ALERT_ACTION_NOT_ALLOWED', '2026-03-16T12:00:00+08:00');
+    await ok(light, 'notify', {}, '2026-03-16T12:00:00+08:00', 'notified');
+    await refused(light, 'escalate', {}, 'VALIDATION_FAILED', '2026-03-16T12:30:00+08:00');
+    const byHand = await ok(light, 'escalate', { reason: '拒不整改' }, '2026-03-16T13:00:00+08:00', 'escalated');
+    expect(byHand.transitions!.at(-1)).to.deep.include({ action: 'escalate', from: 'notified', to: 'escalated', actor: 'admin-token', reason: '拒不整改' });
+    await ok(light, 'reject', { reason: '仍未整改' }, '2026-03-16T14:00:00+08:00', 'rejected');
   });
 
   it('an appeal within the period is upheld back to where it was, once; another is granted and revokes the alert', async () => {
