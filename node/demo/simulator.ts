@@ -7,6 +7,7 @@
  * sent once its `occurredAt` has passed on `clock()`, never earlier. So a restart with the same seed
  * resends the same events, which the node counts as duplicates, and nothing conflicts.
  */
+import { DemoClient, Stopped, describeError, excerpt, type DemoClientOptions } from './demo-client.ts';
 import {
   DEMO_COUNTY_CODE,
   DEMO_DEPARTMENTS,
@@ -26,7 +27,7 @@ import {
 } from './case-scenarios.ts';
 
 /** Settings of a {@link CaseSimulator}. */
-export interface CaseSimulatorOptions {
+export interface CaseSimulatorOptions extends DemoClientOptions {
   /** The node's origin, e.g. 'http://localhost:3000'. */
   baseUrl: string;
   /** Bearer token of a department or admin account allowed to write the catalog and events. */
@@ -45,20 +46,12 @@ export interface CaseSimulatorOptions {
   casesPerWorkday?: number;
   /** Events per POST, at most 1,000 (default 1,000). */
   batchSize?: number;
-  /** First backoff after a network error, in ms (default 500); doubles up to `retryMaxMs`. */
-  retryInitialMs?: number;
-  /** Longest backoff, in ms (default 30,000). */
-  retryMaxMs?: number;
-  /** Timeout of one HTTP request, in ms (default 30,000). */
-  requestTimeoutMs?: number;
   /** Defaults to DEMO_COUNTY_CODE. */
   countyCode?: string;
   /** Defaults to DEMO_DEPARTMENTS. */
   departments?: readonly CatalogDepartment[];
   /** Defaults to DEMO_ITEMS. */
   items?: readonly CatalogItem[];
-  /** Defaults to the global fetch; tests pass a fake. */
-  fetch?: typeof fetch;
 }
 
 /** Running totals of a {@link CaseSimulator}. */
@@ -77,23 +70,12 @@ interface Pending {
   event: DemoCaseEvent;
 }
 
-interface HttpAnswer {
-  status: number;
-  body: unknown;
-}
-
 interface EventsAnswer {
   accepted: number;
   duplicates: number;
   rejected: number;
   results: { eventId: string | null; status: string; error?: { code?: string; message?: string } }[];
 }
-
-/** Thrown inside the simulator to unwind when stop() is called; never escapes it. */
-class Stopped extends Error {}
-
-/** A 5xx or 429 answer: the node is there but cannot take the request now. */
-class RetryableAnswer extends Error {}
 
 const MAX_BATCH = 1_000;
 const ACCEPT_FROM = 8 * 3600 + 30 * 60;
@@ -113,20 +95,6 @@ function isEventsAnswer(value: unknown): value is EventsAnswer {
     typeof value.rejected === 'number' &&
     Array.isArray(value.results)
   );
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
-}
-
-/** A short, single-line excerpt of an error answer. */
-function excerpt(body: unknown): string {
-  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 /** Seed of one day's schedule: a cheap integer hash of (seed, day). */
@@ -158,53 +126,40 @@ function groupByCase(pending: readonly Pending[]): Pending[] {
  * await sim.stop();
  */
 export class CaseSimulator {
-  readonly #baseUrl: string;
-  readonly #token: string;
   readonly #seed: number;
   readonly #clock: () => Date;
   readonly #log: (message: string) => void;
+  readonly #client: DemoClient;
   readonly #intervalMs: number;
   readonly #backfillDays: number;
   readonly #casesPerWorkday: number;
   readonly #batchSize: number;
-  readonly #retryInitialMs: number;
-  readonly #retryMaxMs: number;
-  readonly #requestTimeoutMs: number;
   readonly #countyCode: string;
   readonly #departments: readonly CatalogDepartment[];
   readonly #items: readonly CatalogItem[];
   readonly #itemWeights: readonly number[];
-  readonly #fetch: typeof fetch;
 
   #pending: Pending[] = [];
   #generatedThrough: number | undefined;
   #starting: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
-  #stopping = false;
-  #wake: (() => void) | undefined;
   readonly #stats: SimulatorStats = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, failed: 0 };
 
   constructor(options: CaseSimulatorOptions) {
-    // Fail fast on a bad origin instead of retrying it forever.
-    this.#baseUrl = new URL(options.baseUrl).origin;
-    this.#token = options.token;
     this.#seed = options.seed >>> 0;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? ((message) => console.log(message));
+    this.#client = new DemoClient(options.baseUrl, options.token, '模拟器', this.#log, options);
     this.#intervalMs = options.intervalMs ?? 5_000;
     this.#backfillDays = options.backfillDays ?? 30;
     this.#casesPerWorkday = options.casesPerWorkday ?? 40;
     this.#batchSize = Math.min(MAX_BATCH, Math.max(1, Math.floor(options.batchSize ?? MAX_BATCH)));
-    this.#retryInitialMs = options.retryInitialMs ?? 500;
-    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#countyCode = options.countyCode ?? DEMO_COUNTY_CODE;
     this.#departments = options.departments ?? DEMO_DEPARTMENTS;
     this.#items = options.items ?? DEMO_ITEMS;
     if (this.#items.length === 0) throw new RangeError('CaseSimulator: the catalog has no items');
     // 即办件 and 不动产登记 are the busiest windows of a county hall.
     this.#itemWeights = this.#items.map((item) => (item.promisedLimitDays === 0 || item.fees.length > 0 ? 3 : 1));
-    this.#fetch = options.fetch ?? fetch;
   }
 
   /** Totals so far. */
@@ -230,8 +185,7 @@ export class CaseSimulator {
 
   /** Ends the feeding: waits for the request in flight, then returns. Safe to call twice. */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
+    this.#client.stop();
     await this.#starting;
     await this.#loop;
   }
@@ -249,20 +203,20 @@ export class CaseSimulator {
       if (error instanceof Stopped) return;
       throw error;
     }
-    if (!this.#stopping) this.#loop = this.#run();
+    if (!this.#client.stopping) this.#loop = this.#run();
   }
 
   async #run(): Promise<void> {
-    while (!this.#stopping) {
-      await this.#sleep(this.#intervalMs);
-      if (this.#stopping) break;
+    while (!this.#client.stopping) {
+      await this.#client.sleep(this.#intervalMs);
+      if (this.#client.stopping) break;
       try {
         this.#generateUntil(shanghaiDay(this.#clock()));
         await this.#flushDue();
       } catch (error) {
         if (error instanceof Stopped) break;
         // A bug in one tick should not end the demo; the next tick tries again.
-        this.#log(`模拟器: 发送出错 tick failed: ${describe(error)}`);
+        this.#log(`模拟器: 发送出错 tick failed: ${describeError(error)}`);
       }
     }
     this.#log(
@@ -274,14 +228,14 @@ export class CaseSimulator {
   async #loadCatalog(): Promise<void> {
     let failures = 0;
     for (const { code, name } of this.#departments) {
-      const answer = await this.#request('PUT', `/api/v1/departments/${encodeURIComponent(code)}`, { name });
+      const answer = await this.#client.request('PUT', `/api/v1/departments/${encodeURIComponent(code)}`, { name });
       if (answer.status >= 400) {
         failures++;
         this.#log(`模拟器: 部门 ${code} 加载失败 department refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
       }
     }
     for (const { itemCode, ...body } of this.#items) {
-      const answer = await this.#request('PUT', `/api/v1/items/${encodeURIComponent(itemCode)}`, body);
+      const answer = await this.#client.request('PUT', `/api/v1/items/${encodeURIComponent(itemCode)}`, body);
       if (answer.status >= 400) {
         failures++;
         this.#log(`模拟器: 事项 ${itemCode} 加载失败 item refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
@@ -361,7 +315,7 @@ export class CaseSimulator {
     if (due > 1) this.#pending = groupByCase(this.#pending.slice(0, due)).concat(this.#pending.slice(due));
     const caseAt = (index: number): string | undefined => this.#pending[index]?.event.caseNo;
     while (due > 0) {
-      if (this.#stopping) throw new Stopped();
+      if (this.#client.stopping) throw new Stopped();
       let size = Math.min(this.#batchSize, due);
       if (size < due) {
         let cut = size;
@@ -375,7 +329,7 @@ export class CaseSimulator {
   }
 
   async #postEvents(events: DemoCaseEvent[]): Promise<void> {
-    const answer = await this.#request('POST', '/api/v1/events', { events });
+    const answer = await this.#client.request('POST', '/api/v1/events', { events });
     if (answer.status >= 400 || !isEventsAnswer(answer.body)) {
       // A refused batch would be refused again: count it and move on.
       this.#stats.failed += events.length;
@@ -394,57 +348,5 @@ export class CaseSimulator {
       const reason = result.error ? `${result.error.code ?? ''} ${result.error.message ?? ''}`.trim() : 'no reason given';
       this.#log(`模拟器: 事件 ${result.eventId ?? '?'} 被拒绝 rejected: ${reason}`);
     }
-  }
-
-  /**
-   * One HTTP request, retried with exponential backoff on network errors, timeouts, 5xx and 429.
-   * A 4xx answer is returned to the caller; stop() interrupts the backoff, not the request.
-   */
-  async #request(method: 'PUT' | 'POST', path: string, body: unknown): Promise<HttpAnswer> {
-    const fetchFn = this.#fetch;
-    let delay = this.#retryInitialMs;
-    for (let attempt = 1; ; attempt++) {
-      if (this.#stopping) throw new Stopped();
-      try {
-        const response = await fetchFn(`${this.#baseUrl}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#requestTimeoutMs),
-        });
-        const text = await response.text();
-        if (response.status >= 500 || response.status === 429) {
-          throw new RetryableAnswer(`HTTP ${response.status} ${excerpt(text)}`);
-        }
-        let parsed: unknown = text;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON: keep the text for the log.
-        }
-        return { status: response.status, body: parsed };
-      } catch (error) {
-        this.#log(
-          `模拟器: 请求失败，${(delay / 1000).toFixed(1)} 秒后重试 ${method} ${path} failed ` +
-            `(attempt ${attempt}: ${describe(error)})`,
-        );
-        await this.#sleep(delay);
-        delay = Math.min(delay * 2, this.#retryMaxMs);
-      }
-    }
-  }
-
-  /** Waits `ms`, or less if stop() is called. */
-  #sleep(ms: number): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (this.#wake === done) this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
   }
 }

@@ -27,9 +27,10 @@
  */
 import { ALERT_STATUSES, ALERT_STATUS_LABELS, type AlertStatus } from '../supervision/alert-workflow.ts';
 import { formatShanghai, mulberry32 } from './case-scenarios.ts';
+import { DemoClient, Stopped, describeError, excerpt, type DemoClientOptions, type HttpAnswer } from './demo-client.ts';
 
 /** Settings of a {@link WorkflowActor}. */
-export interface WorkflowActorOptions {
+export interface WorkflowActorOptions extends DemoClientOptions {
   /** The node's origin, e.g. 'http://127.0.0.1:8082'. */
   baseUrl: string;
   /** Bearer token allowed to read alerts and take every workflow action (the demo's admin token). */
@@ -52,14 +53,6 @@ export interface WorkflowActorOptions {
    * the time the actor is created, which main.ts does once the backfill is posted.
    */
   historyBefore?: Date;
-  /** First backoff after a network error, in ms (default 500); doubles up to `retryMaxMs`. */
-  retryInitialMs?: number;
-  /** Longest backoff, in ms (default 30,000). */
-  retryMaxMs?: number;
-  /** Timeout of one HTTP request, in ms (default 30,000). */
-  requestTimeoutMs?: number;
-  /** Defaults to the global fetch; tests pass a fake. */
-  fetch?: typeof fetch;
 }
 
 /** What the people did (per tick and in total). */
@@ -98,18 +91,7 @@ interface AlertView {
   occurredAt: string | null;
 }
 
-interface HttpAnswer {
-  status: number;
-  body: unknown;
-}
-
 type Counter = Exclude<keyof WorkflowCounts, 'raised' | 'raisedWithNotice' | 'escalated' | 'conflicts'>;
-
-/** Thrown inside the actor to unwind when stop() is called; never escapes it. */
-class Stopped extends Error {}
-
-/** A 5xx or 429 answer: the node is there but cannot take the request now. */
-class RetryableAnswer extends Error {}
 
 const PAGE = 200;
 /** Pages of one list read per tick: a long list is worked from its newest end. */
@@ -207,20 +189,6 @@ function errorCode(body: unknown): string | null {
   return isRecord(body) && isRecord(body.error) && typeof body.error.code === 'string' ? body.error.code : null;
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return `${error.message}${cause}`;
-  }
-  return String(error);
-}
-
-/** A short, single-line excerpt of an answer. */
-function excerpt(body: unknown): string {
-  const text = typeof body === 'string' ? body : JSON.stringify(body) ?? '';
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-}
-
 /** Seed of the choices of one alert at one step: a cheap integer hash of (seed, id, step). */
 function choiceSeed(seed: number, id: number, step: number): number {
   let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(id, 0xc2b2ae35) ^ Math.imul(step + 1, 0x27d4eb2d);
@@ -265,19 +233,14 @@ const zeroCounts = (): WorkflowCounts => ({
  * await actor.stop();
  */
 export class WorkflowActor {
-  readonly #baseUrl: string;
-  readonly #token: string;
   readonly #seed: number;
   readonly #clock: () => Date;
   readonly #log: (message: string) => void;
+  readonly #client: DemoClient;
   readonly #intervalMs: number;
   readonly #maxActions: number;
   readonly #summaryEvery: number;
   readonly #historyBeforeMs: number;
-  readonly #retryInitialMs: number;
-  readonly #retryMaxMs: number;
-  readonly #requestTimeoutMs: number;
-  readonly #fetch: typeof fetch;
 
   /** Each alert's status when last seen, and the tick it was first seen in that status. */
   readonly #seen = new Map<number, { status: AlertStatus; tick: number }>();
@@ -291,23 +254,16 @@ export class WorkflowActor {
   #counts = zeroCounts();
   readonly #total = zeroCounts();
   #loop: Promise<void> | undefined;
-  #stopping = false;
-  #wake: (() => void) | undefined;
 
   constructor(options: WorkflowActorOptions) {
-    this.#baseUrl = new URL(options.baseUrl).origin;
-    this.#token = options.token;
     this.#seed = options.seed >>> 0;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? ((message) => console.log(message));
+    this.#client = new DemoClient(options.baseUrl, options.token, '工作流', this.#log, options);
     this.#intervalMs = options.intervalMs ?? 10_000;
     this.#maxActions = Math.max(1, Math.floor(options.maxActionsPerTick ?? 50));
     this.#summaryEvery = Math.max(1, Math.floor(options.summaryEveryTicks ?? 6));
     this.#historyBeforeMs = (options.historyBefore ?? this.#clock()).getTime();
-    this.#retryInitialMs = options.retryInitialMs ?? 500;
-    this.#retryMaxMs = options.retryMaxMs ?? 30_000;
-    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-    this.#fetch = options.fetch ?? fetch;
   }
 
   /** Totals so far. */
@@ -323,8 +279,7 @@ export class WorkflowActor {
 
   /** Ends the ticks: waits for the request in flight, then returns. Safe to call twice. */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
+    this.#client.stop();
     await this.#loop;
   }
 
@@ -335,15 +290,15 @@ export class WorkflowActor {
   }
 
   async #run(): Promise<void> {
-    while (!this.#stopping) {
+    while (!this.#client.stopping) {
       try {
         await this.#runTick();
       } catch (error) {
         if (error instanceof Stopped) break;
         // A bug in one tick should not end the demo; the next tick tries again.
-        this.#log(`工作流: 本轮出错 tick failed: ${describe(error)}`);
+        this.#log(`工作流: 本轮出错 tick failed: ${describeError(error)}`);
       }
-      await this.#sleep(this.#intervalMs);
+      await this.#client.sleep(this.#intervalMs);
     }
     const t = this.#total;
     this.#log(
@@ -474,7 +429,7 @@ export class WorkflowActor {
   async #recordAccountability(alert: AlertView, rng: () => number): Promise<void> {
     if (!this.#spend()) return;
     // Once per alert, also across restarts: look before recording.
-    const detail = await this.#request('GET', `/api/v1/alerts/${alert.id}`);
+    const detail = await this.#client.request('GET', `/api/v1/alerts/${alert.id}`);
     this.#accountabilityDone.add(alert.id);
     if (detail.status !== 200 || !isRecord(detail.body) || !Array.isArray(detail.body.accountability) || detail.body.accountability.length > 0) return;
     if (!this.#spend()) {
@@ -482,7 +437,7 @@ export class WorkflowActor {
       return;
     }
     const body = { person: pick(rng, PEOPLE), decision: pick(rng, DECISIONS), decidedOn: formatShanghai(this.#clock()).slice(0, 10) };
-    const answer = await this.#request('POST', `/api/v1/alerts/${alert.id}/accountability`, body);
+    const answer = await this.#client.request('POST', `/api/v1/alerts/${alert.id}/accountability`, body);
     if (answer.status === 201) this.#counts.accountability += 1;
     else this.#refused(alert, 'accountability', answer);
   }
@@ -527,7 +482,7 @@ export class WorkflowActor {
   /** POST /api/v1/alerts/{id}/{action}; a 409 is normal, anything else refused is logged. */
   async #act(alert: AlertView, action: string, body: Record<string, string>, counter: Counter): Promise<void> {
     if (!this.#spend()) return;
-    const answer = await this.#request('POST', `/api/v1/alerts/${alert.id}/${action}`, body);
+    const answer = await this.#client.request('POST', `/api/v1/alerts/${alert.id}/${action}`, body);
     if (action === 'appeal') this.#noAppeal.add(alert.id);
     if (answer.status === 200) {
       this.#counts[counter] += 1;
@@ -569,7 +524,7 @@ export class WorkflowActor {
   async #scanPages(query: string, handle: (alert: AlertView) => Promise<void>): Promise<void> {
     let cursor: string | null = null;
     for (let page = 0; page < MAX_PAGES && this.#budget > 0; page++) {
-      const answer = await this.#request('GET', `/api/v1/alerts?${query}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
+      const answer = await this.#client.request('GET', `/api/v1/alerts?${query}&limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
       const list = answer.status === 200 ? toPage(answer.body) : null;
       if (!list) {
         this.#log(`工作流: 预警列表读取失败 list failed (${query}): HTTP ${answer.status} ${excerpt(answer.body)}`);
@@ -589,7 +544,7 @@ export class WorkflowActor {
     const since = this.#lastSeenId ?? 0;
     let cursor: string | null = null;
     for (let page = 0; page < MAX_SUMMARY_PAGES; page++) {
-      const answer = await this.#request('GET', `/api/v1/alerts?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
+      const answer = await this.#client.request('GET', `/api/v1/alerts?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`);
       const list = answer.status === 200 ? toPage(answer.body) : null;
       if (!list) return;
       for (const alert of list.items) {
@@ -625,7 +580,7 @@ export class WorkflowActor {
     let cursor: string | null = null;
     let complete = false;
     for (let page = 0; page < MAX_SUMMARY_PAGES; page++) {
-      const answer = await this.#request('GET', `/api/v1/alerts?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      const answer = await this.#client.request('GET', `/api/v1/alerts?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
       const list = answer.status === 200 ? toPage(answer.body) : null;
       if (!list) return;
       for (const alert of list.items) {
@@ -642,53 +597,5 @@ export class WorkflowActor {
     if (this.#lastSeenId === null) this.#lastSeenId = maxId;
     const parts = ALERT_STATUSES.map((status) => `${ALERT_STATUS_LABELS[status]} ${byStatus.get(status) ?? 0}`);
     this.#log(`预警汇总 alerts 共 ${complete ? '' : '≥'}${total}: ${parts.join(' · ')}`);
-  }
-
-  /**
-   * One HTTP request, retried with exponential backoff on network errors, timeouts, 5xx and 429.
-   * A 4xx answer is returned to the caller; stop() interrupts the backoff, not the request.
-   */
-  async #request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
-    let delay = this.#retryInitialMs;
-    for (let attempt = 1; ; attempt++) {
-      if (this.#stopping) throw new Stopped();
-      try {
-        const response = await this.#fetch(`${this.#baseUrl}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${this.#token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#requestTimeoutMs),
-        });
-        const text = await response.text();
-        if (response.status >= 500 || response.status === 429) throw new RetryableAnswer(`HTTP ${response.status} ${excerpt(text)}`);
-        let parsed: unknown = text;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON: keep the text for the log.
-        }
-        return { status: response.status, body: parsed };
-      } catch (error) {
-        this.#log(
-          `工作流: 请求失败，${(delay / 1000).toFixed(1)} 秒后重试 ${method} ${path} failed (attempt ${attempt}: ${describe(error)})`,
-        );
-        await this.#sleep(delay);
-        delay = Math.min(delay * 2, this.#retryMaxMs);
-      }
-    }
-  }
-
-  /** Waits `ms`, or less if stop() is called. */
-  #sleep(ms: number): Promise<void> {
-    if (this.#stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        if (this.#wake === done) this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#wake = done;
-    });
   }
 }
