@@ -25,11 +25,10 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { freePort } from '../support/node-process.ts';
-import { startTestNode, type TestNode } from '../support/test-node.ts';
+import type { TestNode } from '../support/test-node.ts';
 import { accepted, concluded, fee, notAccepted, postAccepted, q, setUpCatalog } from '../support/api-fixtures.ts';
 import { act, alertOf, alertsWhere, sweepAt } from '../support/alert-fixtures.ts';
-import { enroll } from '../support/federation-fixtures.ts';
+import { enroll, startAt, sync } from '../support/federation-fixtures.ts';
 import { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { poolRunner } from '../../node/db/sql-runner.ts';
 import type { AuditRequestPayload, AuditResponsePayload } from '../../federation/audit/audit-types.ts';
@@ -39,18 +38,6 @@ const COUNTY = '610203';
 const NOW = '2026-03-20T12:00:00+08:00';
 const KEY_SECRET = 'test-node-key-secret-0123456789'; // test-node.ts's NODE_KEY_SECRET
 const day = (d: string, time = '10:00'): string => `2026-03-${d}T${time}:00+08:00`;
-
-/** A node on a port chosen beforehand, so its PUBLIC_URL (which its parent calls) is right. */
-async function startAt(env: Record<string, string>): Promise<TestNode> {
-  const port = await freePort();
-  return startTestNode({ ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
-}
-
-async function sync(node: TestNode): Promise<void> {
-  const run = await node.api('POST', '/api/v1/federation/sync?wait=true');
-  expect(run.status, JSON.stringify(run.body)).to.equal(200);
-  expect(run.body.result.error, JSON.stringify(run.body.result)).to.equal(null);
-}
 
 async function audit(auditor: TestNode, code: string) {
   const answer = await auditor.api('POST', `/api/v1/children/${code}/audits?wait=true`, { from: '2026-03-01', to: '2026-03-31' });

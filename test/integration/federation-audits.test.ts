@@ -7,10 +7,9 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { freePort } from '../support/node-process.ts';
-import { startTestNode, type TestNode } from '../support/test-node.ts';
+import type { TestNode } from '../support/test-node.ts';
 import { accepted, concluded, notAccepted, postAccepted, resumed, setUpCatalog, suspended } from '../support/api-fixtures.ts';
-import { enroll } from '../support/federation-fixtures.ts';
+import { enroll, startAt, sync } from '../support/federation-fixtures.ts';
 import { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { NodeKeyRing, NodeSigningKey } from '../../federation/keys/node-keys.ts';
 import { signMessage } from '../../federation/keys/signed-message.ts';
@@ -20,18 +19,6 @@ import type { AuditRequestPayload } from '../../federation/audit/audit-types.ts'
 const NOW = '2026-03-10T12:00:00+08:00';
 const at = (day: string, time = '09:00'): string => `2026-03-${day}T${time}:00+08:00`;
 const KEY_SECRET = 'test-node-key-secret-0123456789'; // test-node.ts's NODE_KEY_SECRET
-
-/** A node on a port chosen beforehand, so its PUBLIC_URL (which its parent calls) is right. */
-async function startAt(env: Record<string, string>): Promise<TestNode> {
-  const port = await freePort();
-  return startTestNode({ ...env, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` });
-}
-
-async function sync(node: TestNode): Promise<void> {
-  const run = await node.api('POST', '/api/v1/federation/sync?wait=true');
-  expect(run.status, JSON.stringify(run.body)).to.equal(200);
-  expect(run.body.result.error, JSON.stringify(run.body.result)).to.equal(null);
-}
 
 /** Starts an audit (202), then follows it until it is done or failed. */
 async function audit(auditor: TestNode, code: string, body: Record<string, unknown>) {
