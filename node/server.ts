@@ -9,7 +9,8 @@ import type { Worker } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
-import { openOrm, migrate } from './db/orm.ts';
+import { openOrm } from './db/orm.ts';
+import { prepareDatabase } from './db/runtime-role.ts';
 import { createApp } from './http/app.ts';
 import { createMetrics } from './health/metrics.ts';
 import { TimeRules } from './timelimits/time-rules.ts';
@@ -57,7 +58,8 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
   };
   try {
-    await migrate(orm);
+    // Migrates (through DATABASE_OWNER_URL when set) and checks the runtime role cannot rewrite the audit trail.
+    const auditTrail = await prepareDatabase(orm, settings, logger);
     const rules = new TimeRules();
     const seeded = await rules.seedCalendars(orm.em.fork(), settings.calendarDir);
     if (seeded.length > 0) logger.info({ years: seeded }, '已载入节假日安排 (calendar years loaded from files)');
@@ -106,7 +108,7 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     const audits = await startAuditJobs(redis, settings.queuePrefix, federation, auditHost, logger);
     closers.push(() => audits.close());
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, notifications, notifier, sweeps, afterIngest, now });
+    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, notifications, notifier, sweeps, afterIngest, auditTrail, now });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);

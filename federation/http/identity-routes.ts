@@ -11,10 +11,11 @@ export function wellKnownRouter(identity: NodeIdentity): Router {
   return router;
 }
 
-/** `POST /api/v1/federation/keys/rotate` (behind the API's authentication). */
-export function keyAdminRouter(identity: NodeIdentity, nodeCode: string, now: () => Date): Router {
+/** `POST /api/v1/federation/keys/rotate` (behind the API's authentication; takes no body, which `validate` checks). */
+export function keyAdminRouter(identity: NodeIdentity, nodeCode: string, now: () => Date, validate: (schemaFile: string, data: unknown) => void): Router {
   const router = new Router();
   router.post('/federation/keys/rotate', async (ctx) => {
+    validate('no-body.schema.json', ctx.request.body ?? {});
     const ring = await identity.rotate(now(), nodeCode);
     ctx.body = { currentKid: ring.currentKid, keys: ring.toJSON().keys };
   });

@@ -58,6 +58,7 @@ export function syncAdminRouter(context: FederationContext, sync: SyncTrigger): 
   });
 
   router.post('/federation/sync', async (ctx) => {
+    context.validate('no-body.schema.json', ctx.request.body ?? {});
     const wait = ctx.query.wait === 'true';
     const outcome = await sync.trigger(wait);
     ctx.status = wait ? 200 : 202;

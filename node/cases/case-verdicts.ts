@@ -4,6 +4,7 @@
  * (its facts then are its facts now); the few cases with events after `at` are recomputed from
  * their events, so a question about the past gets the answer the past would have given.
  */
+import type { DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { query } from '../db/sql.ts';
@@ -29,6 +30,8 @@ export interface CaseFilter {
   status: CaseStatus | null;
   departmentCode: string | null;
   itemCode: string | null;
+  /** The caller's departments (null: the whole node); cases of other departments are never read. */
+  departments: DepartmentScope;
 }
 
 /** Chunk of stale cases recomputed at a time, bounding memory for questions about the far past. */
@@ -46,8 +49,9 @@ export function presentEvent(event: StoredEvent): Record<string, unknown> {
 }
 
 /** One case's verdict at `at` with the events counted; null when the node has no such case at `at`. */
-export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, caseNo: string, at: Date): Promise<(Verdict & { events: Record<string, unknown>[] }) | null> {
-  const [row] = await query<CaseRow>(em, 'SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases WHERE case_no = $1', [caseNo]);
+export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, caseNo: string, at: Date, departments: DepartmentScope): Promise<(Verdict & { events: Record<string, unknown>[] }) | null> {
+  const [row] = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
+    WHERE case_no = $1 AND ($2::text[] IS NULL OR department_code = ANY($2::text[]))`, [caseNo, departments]);
   if (!row) return null;
   const stored = (await loadCaseEvents(em, [caseNo])).get(caseNo) ?? [];
   const atMs = at.getTime();
@@ -117,6 +121,7 @@ export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, 
     if (after !== null) where.add(`case_no > ${where.bind(after)}`);
     if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
     if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
+    if (filter.departments !== null) where.add(`department_code = ANY(${where.bind(filter.departments)}::text[])`);
     return where;
   };
 
@@ -177,8 +182,8 @@ export interface Board {
 
 const emptyCounts = (): BoardCounts => ({ open: 0, green: 0, yellow: 0, red: 0, paused: 0, yellowCards: 0, redCards: 0 });
 
-/** Open cases at `at` counted by light and cards, overall and per department. */
-export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: Date): Promise<Board> {
+/** Open cases at `at` counted by light and cards, overall and per department (only `departments`' when bound). */
+export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: Date, scope: DepartmentScope): Promise<Board> {
   const t = isoFromDay(localDayOf(at));
   const byDepartment = new Map<string, BoardCounts>();
   const countsOf = (code: string): BoardCounts => {
@@ -195,8 +200,8 @@ export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: D
       count(*) FILTER (WHERE ${lightSql('paused', '$2')}) AS paused,
       count(*) FILTER (WHERE $2::date >= yellow_card_on) AS "yellowCards",
       count(*) FILTER (WHERE $2::date >= red_card_on) AS "redCards"
-    FROM cases WHERE status IN ('open', 'paused') AND last_occurred_at <= $1
-    GROUP BY department_code`, [at, t]);
+    FROM cases WHERE status IN ('open', 'paused') AND last_occurred_at <= $1 AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
+    GROUP BY department_code`, [at, t, scope]);
   for (const row of freshRows) {
     const counts = countsOf(row.department_code);
     for (const key of Object.keys(counts) as (keyof BoardCounts)[]) counts[key] += Number(row[key]);
@@ -205,7 +210,8 @@ export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: D
   let after = '';
   for (;;) {
     const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
-      WHERE first_occurred_at <= $1 AND last_occurred_at > $1 AND case_no > $2 ORDER BY case_no LIMIT ${STALE_CHUNK}`, [at, after]);
+      WHERE first_occurred_at <= $1 AND last_occurred_at > $1 AND case_no > $2 AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
+      ORDER BY case_no LIMIT ${STALE_CHUNK}`, [at, after, scope]);
     for (const verdict of await staleVerdicts(em, rules, rows, at)) {
       if ((verdict.status !== 'open' && verdict.status !== 'paused') || verdict.departmentCode === null) continue;
       const counts = countsOf(verdict.departmentCode);

@@ -7,6 +7,7 @@ export const EVENT_REJECTIONS = {
   ITEM_DEPARTMENT_MISMATCH: '事项不属于该部门 (the item belongs to another department)',
   CASE_ALREADY_ACCEPTED: '该办件已受理 (the case already has an accepted or notAccepted event)',
   LIMIT_ABOVE_LEGAL: '承诺时限超过法定时限 (promisedLimitDays above the item\'s legal limit)',
+  FORBIDDEN_DEPARTMENT: '无权报送该部门的办件 (this client may not report cases of that department)',
 } as const;
 
 export type EventRejectionCode = keyof typeof EVENT_REJECTIONS;

@@ -3,6 +3,7 @@
  * the catalog, append what is accepted, refold every touched case, and keep every refused event
  * with its reason, all in one transaction, so a batch is applied whole or not at all.
  */
+import { inScope, type DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../db/sql.ts';
 import { checkSchema } from '../http/validation.ts';
@@ -46,6 +47,12 @@ export interface IngestOptions {
   fieldPrefix: (index: number) => string;
   /** The import line of each event, stored with its rejection. */
   lineOf?: (index: number) => number;
+  /**
+   * The departments a department system may report for (null or absent: any). Its events for
+   * cases of other departments, or of cases whose department is not known yet, are refused with
+   * FORBIDDEN_DEPARTMENT and kept like every refusal.
+   */
+  departments?: DepartmentScope;
 }
 
 interface Candidate {
@@ -145,11 +152,13 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     const intakes = fresh.filter((c) => isIntake(c.event));
     const items = await loadItems(tx, intakes);
     const departments = await loadDepartments(tx, intakes);
+    const allowed = options.departments ?? null;
     const checked = fresh.filter((c) => {
       if (c.event.type !== 'accepted' && c.event.type !== 'notAccepted') return true;
       const field = options.fieldPrefix(c.index);
       const item = items.get(c.event.itemCode);
-      if (!departments.has(c.event.departmentCode)) refuse(c.index, eventError('UNKNOWN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
+      if (!inScope(allowed, c.event.departmentCode)) refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
+      else if (!departments.has(c.event.departmentCode)) refuse(c.index, eventError('UNKNOWN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
       else if (!item) refuse(c.index, eventError('UNKNOWN_ITEM', { field: `${field}/itemCode`, itemCode: c.event.itemCode }));
       else if (item.department_code !== c.event.departmentCode) refuse(c.index, eventError('ITEM_DEPARTMENT_MISMATCH', { field: `${field}/departmentCode`, itemCode: item.item_code, itemDepartmentCode: item.department_code }));
       else if ((c.event.promisedLimitDays ?? 0) > item.legal_limit_days) refuse(c.index, eventError('LIMIT_ABOVE_LEGAL', { field: `${field}/promisedLimitDays`, legalLimitDays: item.legal_limit_days }));
@@ -166,7 +175,12 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
       const intake = events.find(isIntake);
       if (intake) intakeOf.set(caseNo, intake.eventId);
     }
-    const accepted = checked.filter((c) => {
+    const departmentOf = new Map<string, string>();
+    for (const [caseNo, events] of existing) {
+      const intake = events.find(isIntake);
+      if (intake) departmentOf.set(caseNo, (intake as { departmentCode: string }).departmentCode);
+    }
+    const admitted = checked.filter((c) => {
       if (!isIntake(c.event)) return true;
       const holder = intakeOf.get(c.event.caseNo);
       // The holder being this very eventId means a concurrent send of it committed first: step 5
@@ -176,6 +190,16 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
         return true;
       }
       refuse(c.index, eventError('CASE_ALREADY_ACCEPTED', { field: `${options.fieldPrefix(c.index)}/type`, caseNo: c.event.caseNo, acceptedEventId: holder }));
+      return false;
+    });
+
+    // 4b. A department system reports only for its own departments' cases: a follow-up event is
+    //     judged by the case's intake, held or in this batch; with neither the case's department is
+    //     unknown and the event is refused too (it can be sent again once the intake is in).
+    for (const c of admitted) if (isIntake(c.event) && !departmentOf.has(c.event.caseNo)) departmentOf.set(c.event.caseNo, (c.event as { departmentCode: string }).departmentCode);
+    const accepted = allowed === null ? admitted : admitted.filter((c) => {
+      if (isIntake(c.event) || inScope(allowed, departmentOf.get(c.event.caseNo))) return true;
+      refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${options.fieldPrefix(c.index)}/caseNo`, caseNo: c.event.caseNo }));
       return false;
     });
 

@@ -12,8 +12,15 @@ export interface Settings {
   port: number;
   host: string;
   databaseUrl: string;
+  /**
+   * A role owning the schema (DATABASE_OWNER_URL; may hold a password: never logged). When set, the
+   * node migrates through it and grants DATABASE_URL's role what it needs, but only SELECT and
+   * INSERT on the audit trail; null: it migrates with DATABASE_URL.
+   */
+  databaseOwnerUrl: string | null;
   redisUrl: string;
-  adminToken: string;
+  /** The bootstrap credential; null when ADMIN_TOKEN_ENABLED=false (the token is then refused). */
+  adminToken: string | null;
   nodeCode: string;
   nodeLevel: NodeLevel;
   nodeName: string;
@@ -26,6 +33,12 @@ export interface Settings {
   jsonLimitBytes: number;
   /** Largest import body accepted, in bytes. */
   importLimitBytes: number;
+  /** Deepest nesting of arrays and objects a JSON body may have. */
+  jsonMaxDepth: number;
+  /** Sign-in attempts (POST /api/v1/auth/login and /token) per client address per minute. */
+  rateLimitLoginPerMinute: number;
+  /** Requests to each other public route (health, JWKS, /federation/v1/*) per client address per minute. */
+  rateLimitPublicPerMinute: number;
   /** Secret the node's private keys are encrypted under at rest; see keySecretFile. */
   nodeKeySecret: string | null;
   /** Where a generated key secret is kept (mode 0600) when NODE_KEY_SECRET is not set. */
@@ -52,6 +65,14 @@ export interface Settings {
   notifyAttempts: number;
   /** First retry delay; doubles with each retry. */
   notifyBackoffMs: number;
+  /** Lifetime of a JWT access token, in seconds. */
+  accessTokenSeconds: number;
+  /** Lifetime of a login session (its refresh tokens), in seconds from login. */
+  refreshTokenSeconds: number;
+  /** Consecutive failed logins that lock an account. */
+  loginMaxFailures: number;
+  /** How long a locked account stays locked, in seconds. */
+  lockoutSeconds: number;
 }
 
 /** Thrown when the configuration cannot run a node; the message is meant for the operator. */
@@ -60,11 +81,13 @@ export class SettingsError extends Error {
 }
 
 const KEYS = [
-  'PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'NODE_CODE', 'NODE_LEVEL', 'NODE_NAME',
+  'PORT', 'HOST', 'DATABASE_URL', 'DATABASE_OWNER_URL', 'REDIS_URL', 'ADMIN_TOKEN', 'NODE_CODE', 'NODE_LEVEL', 'NODE_NAME',
   'QUEUE_PREFIX', 'CALENDAR_DIR', 'LOG_LEVEL', 'JSON_LIMIT_BYTES', 'IMPORT_LIMIT_BYTES',
   'NODE_KEY_SECRET', 'NODE_KEY_SECRET_FILE', 'PARENT_URL', 'PUBLIC_URL', 'SYNC_INTERVAL_SECONDS',
   'SWEEP_INTERVAL_SECONDS', 'SWEEP_AFTER_INGEST',
   'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
+  'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE',
+  'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -110,11 +133,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     const value = env[key];
     if (value !== undefined && value !== '') raw[key] = value;
   }
-  if (!raw.ADMIN_TOKEN) {
+  const adminTokenEnabled = flag(raw, 'ADMIN_TOKEN_ENABLED', true);
+  if (adminTokenEnabled && !raw.ADMIN_TOKEN) {
     throw new SettingsError('ADMIN_TOKEN is not set: the node refuses to start without its bootstrap credential. '
-      + 'Set ADMIN_TOKEN to a long random secret (for example: openssl rand -hex 32).');
+      + 'Set ADMIN_TOKEN to a long random secret (for example: openssl rand -hex 32), or ADMIN_TOKEN_ENABLED=false once users exist.');
   }
-  if (raw.ADMIN_TOKEN.length < 16) throw new SettingsError('ADMIN_TOKEN must be at least 16 characters long');
+  if (adminTokenEnabled && raw.ADMIN_TOKEN !== undefined && raw.ADMIN_TOKEN.length < 16) throw new SettingsError('ADMIN_TOKEN must be at least 16 characters long');
   if (!raw.DATABASE_URL) {
     throw new SettingsError('DATABASE_URL is not set (postgres://user@host:5432/db). `npm run demo` starts an embedded PostgreSQL instead.');
   }
@@ -135,8 +159,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     port: integer(raw, 'PORT', 8080, 0, 65535),
     host: raw.HOST ?? '127.0.0.1',
     databaseUrl: raw.DATABASE_URL,
+    databaseOwnerUrl: postgresUrl(raw, 'DATABASE_OWNER_URL'),
     redisUrl: raw.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    adminToken: raw.ADMIN_TOKEN,
+    adminToken: adminTokenEnabled ? raw.ADMIN_TOKEN ?? null : null,
     nodeCode,
     nodeLevel: level as NodeLevel,
     nodeName: raw.NODE_NAME ?? `监察节点 ${nodeCode}`,
@@ -145,6 +170,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: raw.LOG_LEVEL ?? 'info',
     jsonLimitBytes: integer(raw, 'JSON_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     importLimitBytes: integer(raw, 'IMPORT_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
+    jsonMaxDepth: integer(raw, 'JSON_MAX_DEPTH', 32, 8, 1000),
+    rateLimitLoginPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_MINUTE', 20, 1, 100_000),
+    rateLimitPublicPerMinute: integer(raw, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 6000, 1, 1_000_000),
     nodeKeySecret: raw.NODE_KEY_SECRET ?? null,
     keySecretFile: raw.NODE_KEY_SECRET_FILE ?? new URL(`../../.data/node-${nodeCode}.key-secret`, import.meta.url).pathname,
     parentUrl,
@@ -153,6 +181,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     sweepIntervalSeconds: integer(raw, 'SWEEP_INTERVAL_SECONDS', 60, 1, 86400),
     sweepAfterIngest: flag(raw, 'SWEEP_AFTER_INGEST', true),
     ...notifySettings(raw),
+    accessTokenSeconds: integer(raw, 'ACCESS_TOKEN_SECONDS', 900, 30, 86400),
+    refreshTokenSeconds: integer(raw, 'REFRESH_TOKEN_SECONDS', 28800, 60, 30 * 86400),
+    loginMaxFailures: integer(raw, 'LOGIN_MAX_FAILURES', 5, 1, 100),
+    lockoutSeconds: integer(raw, 'LOCKOUT_SECONDS', 900, 1, 7 * 86400),
   };
 }
 
@@ -183,6 +215,14 @@ function flag(raw: RawSettings, key: Key, fallback: boolean): boolean {
   if (text === 'true' || text === '1') return true;
   if (text === 'false' || text === '0') return false;
   throw new SettingsError(`${key} must be true or false, got "${text}"`);
+}
+
+/** An optional postgres:// URL; the value is never echoed (it may hold a password). */
+function postgresUrl(raw: RawSettings, key: Key): string | null {
+  const text = raw[key];
+  if (text === undefined || text === '') return null;
+  if (!/^postgres(ql)?:\/\/[^\s]+$/.test(text)) throw new SettingsError(`${key} must be a postgres:// URL (value not shown: it may hold a password)`);
+  return text;
 }
 
 function optionalUrl(raw: RawSettings, key: Key): string | null {

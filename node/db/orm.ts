@@ -20,10 +20,14 @@ import { SweepSchedule } from '../supervision/sweep-schedule.entity.ts';
 import { DepartmentContact } from '../notify/department-contact.entity.ts';
 import { Notification } from '../notify/notification.entity.ts';
 import { NotificationAttempt } from '../notify/notification-attempt.entity.ts';
+import { User } from '../access/user.entity.ts';
+import { Session } from '../access/session.entity.ts';
+import { ApiClient } from '../access/api-client.entity.ts';
 
 export const ENTITIES = [
   Department, Item, CalendarYearRecord, TimePolicyRecord, CaseEventRecord, CaseState, Rejection, ImportJob,
   Alert, AlertTransition, Accountability, NoticeCounter, SweepSchedule, DepartmentContact, Notification, NotificationAttempt,
+  User, Session, ApiClient,
 ];
 
 const MIGRATIONS_PATH = new URL('./migrations', import.meta.url).pathname;

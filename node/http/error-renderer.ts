@@ -29,6 +29,10 @@ function fromHttpError(error: HttpishError): AppError | null {
   if (!status || status < 400 || status >= 500) return null;
   if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  // The JSON parser (@hapi/bourne) refuses a property named __proto__ anywhere in the body.
+  if (/forbidden prototype property/.test(error.message ?? '')) {
+    return new AppError('VALIDATION_FAILED', { field: '/', problem: 'no property may be named __proto__' }, '请求体含有名为 __proto__ 的属性 (no property may be named __proto__)');
+  }
   if (error.type === 'entity.parse.failed' || /JSON/i.test(error.message ?? '')) return new AppError('INVALID_JSON');
   return new AppError('INVALID_PARAMETER', {}, error.expose ? error.message : undefined);
 }

@@ -1,6 +1,8 @@
 /** What every request carries through the middleware chain. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import type { Principal } from '../access/principal.ts';
+import type { Access } from '../access/access-scope.ts';
 
 export interface RequestState {
   requestId: string;
@@ -9,4 +11,10 @@ export interface RequestState {
   log: Logger;
   /** Who is acting, recorded with every change (the bootstrap token acts as 'admin-token'). */
   actor?: string;
+  /** The authenticated caller (set by authentication, before routing). */
+  principal?: Principal;
+  /** The caller's scope on the route it reached (set by the route guard). */
+  access?: Access;
+  /** What a handler adds to its audit-trail entry: the record it changed, a summary, or (login) who tried. */
+  audit?: { record?: string; details?: Record<string, unknown>; actor?: string };
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { createRequire } from 'node:module';
+import type { Middleware } from 'koa';
 import type { FormatsPlugin } from 'ajv-formats';
 import { AppError } from './errors.ts';
 import { parseInstant } from '../calendar/local-date.ts';
@@ -79,3 +80,18 @@ export function assertSchema(schemaFile: string, data: unknown): void {
     throw new AppError('VALIDATION_FAILED', { ...problem }, `字段 ${problem.field} 无效 (invalid field ${problem.field}: ${problem.problem})`);
   }
 }
+
+/**
+ * For routes that take no body (a sweep, a retry, a logout ...): nothing, or an empty JSON object
+ * (no-body.schema.json), is accepted; anything else is refused rather than silently ignored, so a
+ * caller who meant to send something learns it was not read. A DELETE's body is never parsed, so
+ * for a DELETE any body at all is refused.
+ */
+export const noBody: Middleware = async (ctx, next) => {
+  const body: unknown = ctx.request.body;
+  if (body === undefined && (Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '')) {
+    throw new AppError('VALIDATION_FAILED', { field: '/', problem: 'this route takes no body' }, '此接口不接受请求体 (this route takes no body)');
+  }
+  assertSchema('no-body.schema.json', body ?? {});
+  await next();
+};

@@ -5,6 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../http/errors.ts';
+import { inspectJsonBody } from '../http/json-body-limits.ts';
 
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -67,7 +68,8 @@ export function checkCsvHeader(body: string): void {
   const firstLine = body.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const [header] = parse(firstLine, { to_line: 1 }) as string[][];
   const columns = header ?? [];
-  const unknown = columns.filter((column) => !(column in CSV_COLUMNS));
+  // Own columns only: `in` would also take Object.prototype's names (constructor, __proto__, toString ...).
+  const unknown = columns.filter((column) => !Object.hasOwn(CSV_COLUMNS, column));
   if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', { field: 'header', unknownColumns: unknown, allowed: Object.keys(CSV_COLUMNS) }, `CSV 表头含未知列 (unknown CSV columns: ${unknown.join(', ')})`);
   const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
   if (missing.length > 0) throw new AppError('VALIDATION_FAILED', { field: 'header', missingColumns: missing }, `CSV 表头缺少列 (missing CSV columns: ${missing.join(', ')})`);
@@ -107,12 +109,14 @@ function csvRows(body: string): ImportRow[] {
   return records.map(({ record }, index) => {
     const event: Record<string, unknown> = {};
     for (const [column, cell] of Object.entries(record)) {
-      const place = CSV_COLUMNS[column];
+      const place = Object.hasOwn(CSV_COLUMNS, column) ? CSV_COLUMNS[column] : undefined;
       if (!place || cell === '' || cell === undefined) continue;
       const [path, value] = place(cell);
       setPath(event, path, value);
     }
-    return { line: lineOf(index), value: event };
+    const problem = unstorable(event);
+    // JSON text escapes NUL and lone surrogates, so the rejection can keep the row.
+    return problem ? { line: lineOf(index), value: JSON.stringify(event), problem } : { line: lineOf(index), value: event };
   });
 }
 
@@ -121,13 +125,33 @@ function ndjsonRows(body: string): ImportRow[] {
   for (const [index, raw] of body.replace(/^\uFEFF/, '').split('\n').entries()) {
     const line = raw.trim();
     if (line === '') continue;
+    let value: unknown;
     try {
-      rows.push({ line: index + 1, value: JSON.parse(line) });
+      value = JSON.parse(line);
     } catch (error) {
-      rows.push({ line: index + 1, value: line.slice(0, 2000), problem: `不是合法的 JSON (not valid JSON: ${(error as Error).message})` });
+      rows.push({ line: index + 1, value: storableText(line.slice(0, 2000)), problem: storableText(`不是合法的 JSON (not valid JSON: ${(error as Error).message})`) });
+      continue;
     }
+    // Each line is one event, an object, as in POST /api/v1/events.
+    const problem = value === null || typeof value !== 'object' || Array.isArray(value) ? '不是 JSON 对象 (not a JSON object)' : unstorable(value);
+    rows.push(problem ? { line: index + 1, value: storableText(line.slice(0, 2000)), problem } : { line: index + 1, value });
   }
   return rows;
+}
+
+/** Deeper than any event (three levels); a row nested deeper is refused before validation walks it. */
+const MAX_ROW_DEPTH = 32;
+
+/** Why a row cannot be stored (too deep, or text PostgreSQL cannot hold: NUL, a lone surrogate), or null. */
+function unstorable(value: unknown): string | null {
+  const problem = inspectJsonBody(value, MAX_ROW_DEPTH);
+  if (!problem) return null;
+  return problem.code === 'JSON_TOO_DEEP' ? `嵌套层级过深 (nested deeper than ${problem.maxDepth} at ${problem.field})` : `字段 ${problem.field} 含有不允许的字符 (${problem.problem})`;
+}
+
+/** Text as a rejection can store it: NUL and lone surrogates replaced by U+FFFD. */
+function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD').toWellFormed();
 }
 
 /** Every row of an import body, in order. */
@@ -138,6 +162,6 @@ export function parseImportRows(format: ImportFormat, body: string): ImportRow[]
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     // A broken quote ruins everything after it, so the whole file is one problem at that line.
-    return [{ line, value: null, problem: `CSV 无法解析 (CSV cannot be parsed: ${(error as Error).message})` }];
+    return [{ line, value: null, problem: storableText(`CSV 无法解析 (CSV cannot be parsed: ${(error as Error).message})`) }];
   }
 }

@@ -28,6 +28,8 @@ function invalid(field: string, problem: string): AppError {
 
 /** What is wrong with `address` for `channel`, or null. */
 function addressProblem(channel: ChannelName, address: string): string | null {
+  // Invisible, direction-changing or look-alike characters make an address show as another one.
+  if (!/^[\x21-\x7e]+$/.test(address)) return 'must be printable ASCII (an internationalized name or path in its encoded form)';
   if (channel === 'email') return EMAIL.test(address) ? null : 'must be an e-mail address';
   if (channel === 'sms') return MOBILE.test(address) ? null : 'must be a mobile number of 6-20 digits, optionally after +';
   let url: URL;

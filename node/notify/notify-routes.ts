@@ -6,7 +6,7 @@
 import Router from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
-import { assertSchema } from '../http/validation.ts';
+import { assertSchema, noBody } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';
 import { Department } from '../catalog/department.entity.ts';
@@ -114,7 +114,7 @@ export function notifyRouter(deps: NotifyRouteDeps): Router<RequestState> {
 
   // A failed notification (every try used up, or refused for good) queued again, e.g. once the
   // receiver is back or SMTP_URL is set: a fresh round of tries; earlier attempts stay recorded.
-  router.post('/notifications/:id/retry', async (ctx) => {
+  router.post('/notifications/:id/retry', noBody, async (ctx) => {
     const notification = await notificationAt(ctx.state.em, ctx.params.id);
     const reset = await ctx.state.em.nativeUpdate(Notification, { id: notification.id, status: 'failed' }, { status: 'pending' });
     if (reset === 0) throw new AppError('NOTIFICATION_NOT_FAILED', { notification: notification.id, status: notification.status });

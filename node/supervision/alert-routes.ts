@@ -4,7 +4,8 @@
  */
 import Router from '@koa/router';
 import { AppError } from '../http/errors.ts';
-import { assertSchema } from '../http/validation.ts';
+import { accessIn } from '../access/access-scope.ts';
+import { assertSchema, noBody } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseAt, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';
 import { Alert } from './alert.entity.ts';
@@ -29,6 +30,18 @@ function alertId(raw: string | undefined): number {
   return id;
 }
 
+/**
+ * The alert named in the path, if the caller may see it: a department sees and answers only its
+ * own departments' alerts, and any other alert is "not found" to it (its existence is not told).
+ */
+async function visibleAlertId(state: RequestState, raw: string | undefined): Promise<number> {
+  const id = alertId(raw);
+  const { departments } = accessIn(state);
+  const where = departments === null ? { id } : { id, departmentCode: { $in: [...departments] } };
+  if ((await state.em.count(Alert, where)) === 0) throw new AppError('NOT_FOUND', { alertId: id });
+  return id;
+}
+
 export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
   const router = new Router<RequestState>();
 
@@ -49,7 +62,9 @@ export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
     const where: Record<string, unknown> = {};
     if (status) where.status = status;
     if (rule) where.rule = rule;
-    if (departmentCode) where.departmentCode = departmentCode;
+    const { departments } = accessIn(ctx.state);
+    if (departmentCode) where.departmentCode = departments === null || departments.includes(departmentCode) ? departmentCode : { $in: [] };
+    else if (departments !== null) where.departmentCode = { $in: [...departments] };
     if (caseNo) where.caseNo = caseNo;
     if (cursor !== null) where.id = { $lt: Number(cursor) };
     const rows = await ctx.state.em.find(Alert, where, { orderBy: { id: 'desc' }, limit: limit + 1 });
@@ -57,21 +72,20 @@ export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
     ctx.body = { items: page.map(presentAlert), nextCursor: rows.length > limit ? encodeCursor(String(page.at(-1)!.id)) : null };
   });
 
-  router.post('/alerts/sweep', async (ctx) => {
+  router.post('/alerts/sweep', noBody, async (ctx) => {
     ctx.body = await deps.sweepNow(parseAt(ctx.query.at, deps.now));
   });
 
   router.get('/alerts/:id', async (ctx) => {
-    const id = alertId(ctx.params.id);
-    const alert = await ctx.state.em.findOne(Alert, { id });
-    if (!alert) throw new AppError('NOT_FOUND', { alertId: id });
+    const id = await visibleAlertId(ctx.state, ctx.params.id);
+    const alert = await ctx.state.em.findOneOrFail(Alert, { id });
     const transitions = await ctx.state.em.find(AlertTransition, { alertId: id }, { orderBy: { id: 'asc' } });
     const accountability = await ctx.state.em.find(Accountability, { alertId: id }, { orderBy: { id: 'asc' } });
     ctx.body = { ...presentAlert(alert), transitions: transitions.map(presentTransition), accountability: accountability.map(presentAccountability) };
   });
 
   router.post('/alerts/:id/accountability', async (ctx) => {
-    const id = alertId(ctx.params.id);
+    const id = await visibleAlertId(ctx.state, ctx.params.id);
     assertSchema('alerts/accountability.schema.json', ctx.request.body);
     const record = await recordAccountability(ctx.state.em, id, ctx.request.body as AccountabilityInput, actorOf(ctx.state), parseAt(ctx.query.at, deps.now));
     ctx.status = 201;
@@ -79,7 +93,7 @@ export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
   });
 
   router.post('/alerts/:id/:action', async (ctx) => {
-    const id = alertId(ctx.params.id);
+    const id = await visibleAlertId(ctx.state, ctx.params.id);
     const action = ctx.params.action as AlertAction;
     if (!ALERT_ACTIONS.includes(action)) throw new AppError('NOT_FOUND', { action: ctx.params.action, actions: ALERT_ACTIONS });
     assertSchema(action === 'explain' ? 'alerts/explanation.schema.json' : 'alerts/action.schema.json', ctx.request.body ?? {});

@@ -254,7 +254,8 @@ export async function startBenchNode(label: string, env: Record<string, string> 
       env: {
         PATH: process.env.PATH ?? '',
         ADMIN_TOKEN: BENCH_TOKEN,
-        DATABASE_URL: database.url,
+        DATABASE_URL: database.appUrl,
+        DATABASE_OWNER_URL: database.url,
         REDIS_URL,
         NODE_CODE: '610203',
         PORT: String(port),

@@ -177,7 +177,12 @@ describe('integration: the workflow notifies the department', function () {
     await sweepAt(node, '2026-03-16T09:00:00+08:00');
     const escalation = await eventually(async () => receiver.to('/ga').find((request) => JSON.parse(request.body).kind === 'escalation'), 'the escalation webhook');
     expect(JSON.parse(escalation.body).alert).to.deep.include({ id: card.id, status: 'escalated' });
-    const listed = await node.api('GET', `/api/v1/notifications?alertId=${card.id}`);
-    expect(listed.body.items.map((n: { kind: string; status: string }) => `${n.kind}:${n.status}`).sort()).to.deep.equal(['escalation:sent', 'notice:sent']);
+    // The webhook has the request before the worker has its answer and marks the notification sent.
+    const sent = async () => {
+      const listed = await node.api('GET', `/api/v1/notifications?alertId=${card.id}`);
+      const statuses = listed.body.items.map((n: { kind: string; status: string }) => `${n.kind}:${n.status}`).sort();
+      return statuses.some((status: string) => status.endsWith(':pending')) ? undefined : statuses;
+    };
+    expect(await eventually(sent, 'both notifications settled')).to.deep.equal(['escalation:sent', 'notice:sent']);
   });
 });

@@ -61,7 +61,7 @@ describe('integration: authentication and errors', function () {
         for (const authorization of ['', 'Bearer wrong-token-0123456789', `Basic ${Buffer.from(`admin:${TEST_TOKEN}`).toString('base64')}`, `Bearer ${TEST_TOKEN}x`, `Bearer  ${TEST_TOKEN}`]) {
           const answer = await node.api(method, path, body, { ...headers, authorization });
           const error = errorOf(answer, 401, 'UNAUTHORIZED');
-          expect(error.details).to.deep.equal({});
+          expect(error.details).to.deep.equal({ reason: authorization === '' ? 'missing' : 'invalid' });
           expect(answer.headers.get('www-authenticate'), authorization).to.equal('Bearer');
         }
       });

@@ -42,7 +42,7 @@ describe('integration: node identity', function () {
     const { createLogger } = await import('../../node/logger.ts');
     const { REDIS_URL, uniqueQueuePrefix } = await import('../support/test-database.ts');
     const again = await startNode(loadSettings({
-      ADMIN_TOKEN: 'another-admin-token-0123456789', DATABASE_URL: node.database.url, REDIS_URL, NODE_CODE: '610203',
+      ADMIN_TOKEN: 'another-admin-token-0123456789', DATABASE_URL: node.database.appUrl, DATABASE_OWNER_URL: node.database.url, REDIS_URL, NODE_CODE: '610203',
       PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix(), NODE_KEY_SECRET: 'test-node-key-secret-0123456789',
     }), { logger: createLogger('silent', {}) });
     try {

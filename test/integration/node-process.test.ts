@@ -48,13 +48,16 @@ describe('node process (npm start)', function () {
 
   it('migrates on start, serves /health, and exits 0 on SIGTERM', async () => {
     const { child, output } = runNode({
-      ADMIN_TOKEN: 'process-test-token-0123456789', DATABASE_URL: database.url, REDIS_URL, NODE_CODE: '610203',
+      ADMIN_TOKEN: 'process-test-token-0123456789', DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.url, REDIS_URL, NODE_CODE: '610203',
       PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix('proc'), LOG_LEVEL: 'info', NODE_KEY_SECRET: 'process-test-key-secret-0123',
     });
     const url = await waitFor(() => /"url":"(http:\/\/[^"]+)"/.exec(output())?.[1], 30000);
     const health = await fetch(`${url}/health`);
     expect(health.status).to.equal(200);
-    expect((await health.json() as { node: { code: string } }).node.code).to.equal('610203');
+    const healthBody = await health.json() as { node: { code: string }; auditTrail: { appendOnlyByRole: boolean } };
+    expect(healthBody.node.code).to.equal('610203');
+    // Run as the app role with DATABASE_OWNER_URL: the audit trail cannot be rewritten by the node.
+    expect(healthBody.auditTrail).to.deep.equal({ appendOnlyByRole: true });
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();

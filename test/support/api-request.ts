@@ -7,9 +7,9 @@ export interface ApiAnswer<T = any> {
   headers: Headers;
 }
 
-/** Sends `body` (JSON unless a string) with the bearer token; parses the answer when it is JSON. */
-export async function apiRequest<T = any>(baseUrl: string, token: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
-  const sent: Record<string, string> = { authorization: `Bearer ${token}`, ...headers };
+/** Sends `body` (JSON unless a string) with the bearer token (none when null); parses the answer when it is JSON. */
+export async function apiRequest<T = any>(baseUrl: string, token: string | null, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiAnswer<T>> {
+  const sent: Record<string, string> = { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...headers };
   const init: RequestInit = { method, headers: sent, signal: AbortSignal.timeout(60_000) };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -86,7 +86,9 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     ADMIN_TOKEN: PROCESS_ADMIN_TOKEN,
-    DATABASE_URL: database.url,
+    // As in production: the node runs as a role that cannot rewrite its audit trail; the owner migrates.
+    DATABASE_URL: database.appUrl,
+    DATABASE_OWNER_URL: database.url,
     REDIS_URL: options.redisUrl ?? REDIS_URL,
     NODE_CODE: options.code,
     NODE_LEVEL: options.level,

@@ -1,6 +1,8 @@
 /**
  * Each test run gets its own PostgreSQL database (dropped afterwards) and its own BullMQ prefix,
  * so runs never see each other's data. `TEST_POSTGRES_URL` names the server (default: local, trust).
+ * Nodes run as they do in production: as the login role `sv_test_app` (`appUrl`, trust: no
+ * password), migrated through the superuser (`url`), which tests also use to tamper with tables.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -8,16 +10,38 @@ import pg from 'pg';
 export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** The cluster-wide login role test nodes run as (DATABASE_URL); the superuser owns their schema. */
+export const TEST_APP_ROLE = 'sv_test_app';
+
 export interface TestDatabase {
   name: string;
+  /** The superuser: DATABASE_OWNER_URL of a node, and what tests tamper through. */
   url: string;
+  /** The runtime role on this database: a node's DATABASE_URL. */
+  appUrl: string;
   drop(): Promise<void>;
 }
 
-function urlFor(database: string): string {
+function urlFor(database: string, user?: string): string {
   const url = new URL(POSTGRES_URL);
   url.pathname = `/${database}`;
+  if (user !== undefined) {
+    url.username = user;
+    url.password = '';
+  }
   return url.toString();
+}
+
+let appRole: Promise<void> | null = null;
+
+/** Creates the test app role once per cluster; parallel test processes may race, so a duplicate is fine. */
+function ensureAppRole(admin: pg.Client): Promise<void> {
+  appRole ??= admin.query(`DO $$ BEGIN CREATE ROLE ${TEST_APP_ROLE} LOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`)
+    .then(() => undefined, (error: unknown) => {
+      appRole = null;
+      throw error;
+    });
+  return appRole;
 }
 
 /** Creates an empty database named `<prefix>_<random>`. */
@@ -26,6 +50,7 @@ export async function createTestDatabase(prefix = 'sv_test'): Promise<TestDataba
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
   try {
+    await ensureAppRole(admin);
     await admin.query(`CREATE DATABASE "${name}"`);
   } finally {
     await admin.end();
@@ -33,6 +58,7 @@ export async function createTestDatabase(prefix = 'sv_test'): Promise<TestDataba
   return {
     name,
     url: urlFor(name),
+    appUrl: urlFor(name, TEST_APP_ROLE),
     async drop() {
       const client = new pg.Client({ connectionString: POSTGRES_URL });
       await client.connect();

@@ -5,6 +5,7 @@
 import { loadSettings } from '../../node/config/settings.ts';
 import { startNode, type NodeHandle } from '../../node/server.ts';
 import { createLogger } from '../../node/logger.ts';
+import type { Logger } from 'pino';
 import { apiRequest, type ApiAnswer } from './api-request.ts';
 import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, type TestDatabase } from './test-database.ts';
 
@@ -22,18 +23,21 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-export async function startTestNode(env: Record<string, string> = {}): Promise<TestNode> {
+/** `options.logger` replaces the silent logger, e.g. one writing to memory for a test that reads the log. */
+export async function startTestNode(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestNode> {
   const database = await createTestDatabase();
   let now = new Date('2026-03-02T10:00:00+08:00');
   const settings = loadSettings({
-    ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',
+    ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',
     PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix(), LOG_LEVEL: 'silent', NODE_KEY_SECRET: 'test-node-key-secret-0123456789',
     // Tests sync and sweep on demand (POST .../federation/sync?wait=true, .../alerts/sweep?at=); a background run would race them.
-    SYNC_INTERVAL_SECONDS: '86400', SWEEP_INTERVAL_SECONDS: '86400', SWEEP_AFTER_INGEST: 'false', ...env,
+    SYNC_INTERVAL_SECONDS: '86400', SWEEP_INTERVAL_SECONDS: '86400', SWEEP_AFTER_INGEST: 'false',
+    // Tests sign in far more often than a person; a test of the limit itself passes its own value.
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000', ...env,
   });
   let node: NodeHandle;
   try {
-    node = await startNode(settings, { now: () => now, logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', {}) });
+    node = await startNode(settings, { now: () => now, logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', {}) });
   } catch (error) {
     await database.drop();
     throw error;

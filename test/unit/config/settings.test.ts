@@ -48,6 +48,17 @@ describe('settings', () => {
     expect(envWins.nodeCode).to.equal('610203');
   });
 
+  it('has hardening defaults and refuses out-of-range limits', () => {
+    const settings = loadSettings(BASE);
+    expect([settings.jsonMaxDepth, settings.rateLimitLoginPerMinute, settings.rateLimitPublicPerMinute]).to.deep.equal([32, 20, 6000]);
+    const set = loadSettings({ ...BASE, JSON_MAX_DEPTH: '12', RATE_LIMIT_LOGIN_PER_MINUTE: '5', RATE_LIMIT_PUBLIC_PER_MINUTE: '100' });
+    expect([set.jsonMaxDepth, set.rateLimitLoginPerMinute, set.rateLimitPublicPerMinute]).to.deep.equal([12, 5, 100]);
+    // Below 8 the deepest legitimate body (an enrollment's JWKS, 5 levels) could be refused.
+    expect(() => loadSettings({ ...BASE, JSON_MAX_DEPTH: '4' })).to.throw(SettingsError, /JSON_MAX_DEPTH/);
+    expect(() => loadSettings({ ...BASE, RATE_LIMIT_LOGIN_PER_MINUTE: '0' })).to.throw(SettingsError, /RATE_LIMIT_LOGIN_PER_MINUTE/);
+    expect(() => loadSettings({ ...BASE, RATE_LIMIT_PUBLIC_PER_MINUTE: 'many' })).to.throw(SettingsError, /RATE_LIMIT_PUBLIC_PER_MINUTE/);
+  });
+
   it('names the problem in a broken or unknown-key config file', () => {
     expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile('{ not json') })).to.throw(SettingsError, /cannot be read as JSON/);
     expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile({ PROT: 1 }) })).to.throw(SettingsError, /unknown key PROT/);

@@ -1,0 +1,28 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { User } from './user.entity.ts';
+
+/**
+ * A login session: what an access token's `sid` names and what refresh tokens renew. Only SHA-256
+ * digests of refresh tokens are kept: the current one, and the one it replaced, so that replaying
+ * a rotated token is recognised and ends the session (reuse detection).
+ */
+export const Session = defineEntity({
+  name: 'Session',
+  tableName: 'sessions',
+  properties: {
+    id: p.uuid().primary(),
+    /** The user's id (the column is user_id). */
+    user: p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
+    refreshHash: p.string().length(64).unique(),
+    previousRefreshHash: p.string().length(64).nullable().index(),
+    createdAt: p.datetime(),
+    lastUsedAt: p.datetime(),
+    /** Absolute end of the session, fixed at login: refreshing does not extend it. */
+    expiresAt: p.datetime(),
+    revokedAt: p.datetime().nullable(),
+    revokedReason: p.string().length(32).nullable(),
+    address: p.string().length(64).nullable(),
+    userAgent: p.string().length(300).nullable(),
+  },
+});
+export type Session = InferEntity<typeof Session>;
