@@ -13,7 +13,8 @@ import { startNode, type NodeHandle } from '../server.ts';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { CaseSimulator } from './simulator.ts';
 import { WorkflowActor } from './workflow-actor.ts';
-import { ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
+import { ensureAppRole, ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
+import { createDemoAccounts } from './demo-accounts.ts';
 import { DEMO_NODES, countyCatalog, nodeName, type DemoNode } from './topology.ts';
 import { enrollOverHttp } from './enroll.ts';
 
@@ -30,12 +31,19 @@ async function shutdown(code: number): Promise<never> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(0));
 
-/** The URL of database `name` on the server of `url`. */
-function withDatabase(url: string, name: string): string {
+/** The URL of database `name` on the server of `url`, as `login` when given. */
+function withDatabase(url: string, name: string, login?: { user: string; password: string }): string {
   const target = new URL(url);
   target.pathname = `/${name}`;
+  if (login) {
+    target.username = login.user;
+    target.password = login.password;
+  }
   return target.toString();
 }
+
+/** The role the demo nodes run as; the server URL's role owns their schemas and migrates them. */
+const APP_ROLE = 'supervision_demo_app';
 
 const LEVEL_LABEL: Record<DemoNode['level'], string> = { province: '省 province', city: '市 city    ', county: '县 county  ' };
 
@@ -54,6 +62,9 @@ try {
     serverUrl = postgres.url;
   }
   for (const node of DEMO_NODES) await ensureDatabase(withDatabase(serverUrl, databaseName(node)));
+  // As in production: each node runs as a role that cannot rewrite its audit trail.
+  const appPassword = await ensureAppRole(serverUrl, APP_ROLE, say);
+  const appLogin = appPassword === null ? undefined : { user: APP_ROLE, password: appPassword };
   const redis = await ensureRedis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', say);
   stops.push(redis.stop);
 
@@ -64,7 +75,8 @@ try {
     const parent = DEMO_NODES.find((candidate) => candidate.code === node.parent);
     // Every node setting of the environment applies to all four; these differ per node.
     const settings = loadSettings({
-      ...env, ADMIN_TOKEN: adminToken, DATABASE_URL: withDatabase(serverUrl, databaseName(node)), REDIS_URL: redis.url,
+      ...env, ADMIN_TOKEN: adminToken, DATABASE_URL: withDatabase(serverUrl, databaseName(node), appLogin),
+      DATABASE_OWNER_URL: appLogin ? withDatabase(serverUrl, databaseName(node)) : '', REDIS_URL: redis.url,
       NODE_CODE: node.code, NODE_LEVEL: node.level, NODE_NAME: nodeName(node), PORT: String(basePort + node.portOffset),
       PUBLIC_URL: urlOf(node), PARENT_URL: parent ? urlOf(parent) : '', QUEUE_PREFIX: `${env.QUEUE_PREFIX ?? 'sv-demo'}-${node.code}`,
       SYNC_INTERVAL_SECONDS: env.SYNC_INTERVAL_SECONDS ?? '10', LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
@@ -124,6 +136,10 @@ try {
   say(`  curl ${auth} ${countyA}/api/v1/alerts/1   # one alert with its transitions`);
   say(`  curl ${auth} ${countyA}/api/v1/rules`);
   say(`  curl ${province}/health`);
+  const accounts = await createDemoAccounts(countyA!, adminToken, countyCatalog(counties[0]!).departments[0]!.code);
+  say(`演示账号 (demo accounts on ${counties[0]!.code}; sign in, then use the accessToken as the bearer token):`);
+  for (const account of accounts) say(`  ${account.login} / ${account.password}  (${account.role}${account.departments.length > 0 ? ` ${account.departments.join(',')}` : ''})`);
+  say(`  curl -H 'content-type: application/json' -d '{"login":"${accounts[2]!.login}","password":"${accounts[2]!.password}"}' ${countyA}/api/v1/auth/login`);
   say('按 Ctrl-C 停止 (Ctrl-C stops the demo).');
 
   // The people of each county's warning-and-correction workflow, through the API (stopped before
