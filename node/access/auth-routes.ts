@@ -4,7 +4,6 @@
  * their answers are never cached (RFC 6749 section 5.1).
  */
 import Router from '@koa/router';
-import type { Context } from 'koa';
 import type { Settings } from '../config/settings.ts';
 import { AppError } from '../http/errors.ts';
 import type { RequestState } from '../http/state.ts';
@@ -27,11 +26,6 @@ export interface AuthRouteDeps {
 
 const GRANT_TYPES = ['refresh_token', 'client_credentials'];
 
-function noStore(ctx: Context): void {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-}
-
 /** The signed-in user's principal, or NOT_A_USER for the bootstrap token and API clients. */
 function userOf(principal: Principal | undefined): Principal & { sessionId: string } {
   if (principal?.kind !== 'user' || principal.sessionId === undefined) throw new AppError('NOT_A_USER', { kind: principal?.kind ?? null });
@@ -43,7 +37,6 @@ export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
   const lockout: LockoutPolicy = { maxFailures: deps.settings.loginMaxFailures, lockoutSeconds: deps.settings.lockoutSeconds };
 
   router.post('/auth/login', async (ctx) => {
-    noStore(ctx);
     assertSchema('access/login.schema.json', ctx.request.body);
     const { login, password } = ctx.request.body as { login: string; password: string };
     const now = deps.now();
@@ -61,7 +54,6 @@ export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
   });
 
   router.post('/auth/token', async (ctx) => {
-    noStore(ctx);
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
     if (typeof grantType === 'string' && !GRANT_TYPES.includes(grantType)) {

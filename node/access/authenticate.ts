@@ -8,7 +8,6 @@
  * Refusals are 401 UNAUTHORIZED with `details.reason` missing | invalid | expired | revoked and
  * one message: a forged token learns nothing about which check it failed.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
 import type { RequestState } from '../http/state.ts';
@@ -16,6 +15,7 @@ import { query } from '../db/sql.ts';
 import { AccessTokenError, type AccessTokens, type VerifiedAccessToken } from './access-tokens.ts';
 import { actorName, type Principal, type Role } from './principal.ts';
 import { ROUTE_POLICY } from './route-policy.ts';
+import { sameSecret } from './opaque-secrets.ts';
 
 /** Why a request was refused. */
 export type AuthFailure = 'missing' | 'invalid' | 'expired' | 'revoked';
@@ -34,15 +34,12 @@ export const BOOTSTRAP_PRINCIPAL: Principal = Object.freeze({ kind: 'bootstrap',
 const PUBLIC_API = new Set(Object.entries(ROUTE_POLICY).filter(([key, rule]) => rule === 'public' && key.includes(' /api/')).map(([key]) => key));
 
 const refuse = (reason: AuthFailure): AppError => new AppError('UNAUTHORIZED', { reason });
-const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 function guarded(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path === '/metrics';
 }
 
 export function authenticate(options: AuthenticateOptions): Middleware<RequestState> {
-  // Constant-time over SHA-256 digests, so neither the token's content nor its length leaks.
-  const bootstrapDigest = options.adminToken === null ? null : digest(options.adminToken);
   return async (ctx, next) => {
     if (!guarded(ctx.path) || PUBLIC_API.has(`${ctx.method} ${ctx.path}`)) return next();
     const header = ctx.get('authorization');
@@ -50,7 +47,8 @@ export function authenticate(options: AuthenticateOptions): Middleware<RequestSt
     const match = /^Bearer ([\x21-\x7e]+)$/i.exec(header); // the scheme is case-insensitive (RFC 7235)
     if (!match?.[1]) throw refuse('invalid');
     const token = match[1];
-    const principal = bootstrapDigest !== null && timingSafeEqual(digest(token), bootstrapDigest)
+    // Constant-time, so neither the bootstrap token's content nor its length leaks.
+    const principal = options.adminToken !== null && sameSecret(token, options.adminToken)
       ? BOOTSTRAP_PRINCIPAL
       : await principalOf(ctx.state, options, token);
     ctx.state.principal = principal;

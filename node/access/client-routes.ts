@@ -21,7 +21,6 @@ export function clientRouter(deps: { now: () => Date }): Router<RequestState> {
   router.post('/clients', async (ctx) => {
     const { client, clientSecret } = await createClient(ctx.state.em, ctx.request.body, deps.now());
     ctx.state.audit = { record: `client:${client.id}`, details: { name: client.name, departments: client.departments } };
-    ctx.set('Cache-Control', 'no-store');
     ctx.status = 201;
     ctx.body = { ...presentClient(client), clientSecret };
   });
@@ -35,7 +34,6 @@ export function clientRouter(deps: { now: () => Date }): Router<RequestState> {
   router.post('/clients/:id/secret', noBody, async (ctx) => {
     const { client, clientSecret } = await rotateClientSecret(ctx.state.em, ctx.params.id ?? '');
     ctx.state.audit = { record: `client:${client.id}`, details: { secretVersion: client.secretVersion } };
-    ctx.set('Cache-Control', 'no-store');
     ctx.body = { ...presentClient(client), clientSecret };
   });
 

@@ -21,6 +21,8 @@ const HEADERS: Record<string, string> = {
   // base-uri and form-action do not fall back to default-src, so they are named too.
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'Cache-Control': 'no-store',
+  // For HTTP/1.0 caches, as RFC 6749 5.1 asks of token answers; harmless on the rest.
+  'Pragma': 'no-cache',
   // Other origins' pages cannot load an answer as an image or script (no-cors); CORS reads are unaffected.
   'Cross-Origin-Resource-Policy': 'same-origin',
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -14,7 +14,7 @@ import { alertOf, sweepAt } from '../support/alert-fixtures.ts';
 import { enroll, sync } from '../support/federation-fixtures.ts';
 import { createUser, login } from '../support/access-fixtures.ts';
 import { apiRequest } from '../support/api-request.ts';
-import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, TEST_APP_ROLE } from '../support/test-database.ts';
+import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, TEST_APP_ROLE, withClient } from '../support/test-database.ts';
 import { chainEntry, type AuditEntry } from '../../node/audit-trail/audit-chain.ts';
 import { verifyAudit } from '../../node/audit-trail/audit-store.ts';
 import { poolRunner } from '../../node/db/sql-runner.ts';
@@ -25,16 +25,6 @@ import { createLogger } from '../../node/logger.ts';
 const MON = '2026-03-02T10:00:00+08:00';
 const FRI = '2026-03-06T10:00:00+08:00';
 
-/** Runs `work` on a connection as `url`'s role (the superuser: the schema's owner; or the node's runtime role). */
-async function asRole<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 /** The SQLSTATE `sql` fails with (null: it succeeded). */
 async function failureCode(client: pg.Client, sql: string, params: unknown[] = []): Promise<string | null> {
@@ -78,7 +68,7 @@ describe('integration: the audit trail', function () {
 
   /** Runs `statements` as the owner with the trail's append-only trigger switched off: what an attacker with the owner's password could do. */
   async function tamper(...statements: string[]): Promise<void> {
-    await asRole(node.database.url, async (client) => {
+    await withClient(node.database.url, async (client) => {
       await client.query('ALTER TABLE audit_log DISABLE TRIGGER USER');
       try {
         for (const statement of statements) await client.query(statement);
@@ -236,7 +226,7 @@ describe('integration: the audit trail', function () {
 
   describe('the chain and the database role', () => {
     it('verifies the whole chain, walking it in chunks', async () => {
-      const count = await asRole(node.database.url, async (client) => Number((await client.query('SELECT count(*) AS n FROM audit_log')).rows[0].n));
+      const count = await withClient(node.database.url, async (client) => Number((await client.query('SELECT count(*) AS n FROM audit_log')).rows[0].n));
       const newest = (await allEntries())[0]!;
       // GET /verify is a read: it adds nothing, so the count holds.
       expect(await verify()).to.deep.equal({ ok: true, checked: count, brokenAt: null, head: { seq: count, hash: newest.hash } });
@@ -249,7 +239,7 @@ describe('integration: the audit trail', function () {
       const health = await fetch(`${node.url}/health`).then((response) => response.json()) as { auditTrail: unknown };
       expect(health.auditTrail).to.deep.equal({ appendOnlyByRole: true });
 
-      await asRole(node.database.appUrl, async (client) => {
+      await withClient(node.database.appUrl, async (client) => {
         expect((await client.query('SELECT current_user AS role')).rows[0].role).to.equal(TEST_APP_ROLE);
         expect(await failureCode(client, 'UPDATE audit_log SET status = 200 WHERE seq = 1')).to.equal('42501');
         expect(await failureCode(client, 'DELETE FROM audit_log WHERE seq = 1')).to.equal('42501');
@@ -265,7 +255,7 @@ describe('integration: the audit trail', function () {
       });
       expect(await entryOf('audit-direct-insert')).to.deep.include({ actor: 'test', status: 200 });
 
-      await asRole(node.database.url, async (client) => {
+      await withClient(node.database.url, async (client) => {
         for (const statement of ['UPDATE audit_log SET status = 200 WHERE seq = 1', 'DELETE FROM audit_log WHERE seq = 1', 'TRUNCATE audit_log']) {
           expect(await failureCode(client, statement), statement).to.equal('23001');
         }
@@ -286,7 +276,7 @@ describe('integration: the audit trail', function () {
     });
 
     it('does not answer success for a change whose entry cannot be stored', async () => {
-      await asRole(node.database.url, (client) => client.query(`REVOKE INSERT ON audit_log FROM ${TEST_APP_ROLE}`));
+      await withClient(node.database.url, (client) => client.query(`REVOKE INSERT ON audit_log FROM ${TEST_APP_ROLE}`));
       try {
         const change = await node.api('PUT', '/api/v1/departments/UNAUDITED', { name: '未审计' }, { 'x-request-id': 'audit-unavailable' });
         expect(change.status).to.equal(503);
@@ -295,7 +285,7 @@ describe('integration: the audit trail', function () {
         const refused = await node.api('PUT', '/api/v1/departments/UNAUDITED', { name: '' });
         expect(refused.status).to.equal(400);
       } finally {
-        await asRole(node.database.url, (client) => client.query(`GRANT INSERT ON audit_log TO ${TEST_APP_ROLE}`));
+        await withClient(node.database.url, (client) => client.query(`GRANT INSERT ON audit_log TO ${TEST_APP_ROLE}`));
       }
       expect(await entryOf('audit-unavailable')).to.equal(undefined);
       expect((await verify()).ok).to.equal(true);
@@ -304,7 +294,7 @@ describe('integration: the audit trail', function () {
     it('finds an edited middle row, and holds again once the edit is undone', async () => {
       const { checked } = await verify();
       const middle = Math.floor(checked / 2);
-      const [original] = await asRole(node.database.url, async (client) => (await client.query('SELECT actor FROM audit_log WHERE seq = $1', [middle])).rows as { actor: string }[]);
+      const [original] = await withClient(node.database.url, async (client) => (await client.query('SELECT actor FROM audit_log WHERE seq = $1', [middle])).rows as { actor: string }[]);
       await tamper(`UPDATE audit_log SET actor = 'user:someone-else' WHERE seq = ${middle}`);
       expect(await verify()).to.deep.include({ ok: false, checked: middle, brokenAt: middle });
       await tamper(`UPDATE audit_log SET actor = '${original!.actor.replaceAll("'", "''")}' WHERE seq = ${middle}`);

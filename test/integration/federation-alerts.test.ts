@@ -25,6 +25,7 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
+import { withClient } from '../support/test-database.ts';
 import type { TestNode } from '../support/test-node.ts';
 import { accepted, concluded, fee, notAccepted, postAccepted, q, setUpCatalog } from '../support/api-fixtures.ts';
 import { act, alertOf, alertsWhere, sweepAt } from '../support/alert-fixtures.ts';
@@ -46,15 +47,7 @@ async function audit(auditor: TestNode, code: string) {
   return answer.body;
 }
 
-async function onDatabase<T>(node: TestNode, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: node.database.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const onDatabase = <T>(node: TestNode, work: (client: pg.Client) => Promise<T>): Promise<T> => withClient(node.database.url, work);
 
 type AlertCounts = Pick<SummaryCounts, (typeof ALERT_COUNTS)[number]>;
 const alertCounts = (counts: Record<string, unknown>): AlertCounts =>

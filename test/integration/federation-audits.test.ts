@@ -7,6 +7,7 @@
  */
 import { expect } from 'chai';
 import pg from 'pg';
+import { withClient } from '../support/test-database.ts';
 import type { TestNode } from '../support/test-node.ts';
 import { accepted, concluded, notAccepted, postAccepted, resumed, setUpCatalog, suspended } from '../support/api-fixtures.ts';
 import { enroll, startAt, sync } from '../support/federation-fixtures.ts';
@@ -35,15 +36,7 @@ async function audit(auditor: TestNode, code: string, body: Record<string, unkno
   }
 }
 
-async function onDatabase<T>(node: TestNode, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: node.database.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const onDatabase = <T>(node: TestNode, work: (client: pg.Client) => Promise<T>): Promise<T> => withClient(node.database.url, work);
 
 describe('integration: re-supervision (federation audits)', function () {
   this.timeout(120000);

@@ -5,6 +5,7 @@
  * counters) can be left out by name.
  */
 import pg from 'pg';
+import { withClient } from './test-database.ts';
 
 export type Fingerprint = Record<string, { rows: number; md5: string }>;
 
@@ -16,10 +17,8 @@ export interface FingerprintOptions {
 }
 
 /** Fingerprints every table of the `public` schema over one connection (superuser: it reads everything). */
-export async function fingerprint(databaseUrl: string, options: FingerprintOptions = {}): Promise<Fingerprint> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+export function fingerprint(databaseUrl: string, options: FingerprintOptions = {}): Promise<Fingerprint> {
+  return withClient(databaseUrl, async (client) => {
     const columns = await client.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns
        WHERE table_schema = 'public' AND table_name IN (SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
@@ -37,9 +36,7 @@ export async function fingerprint(databaseUrl: string, options: FingerprintOptio
       result[table] = { rows: Number(answer.rows[0]!.rows), md5: answer.rows[0]!.md5 };
     }
     return result;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Waits until background work (event log sequencing, queued jobs) has stopped changing the database, and answers that fingerprint. */

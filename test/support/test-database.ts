@@ -32,6 +32,17 @@ function urlFor(database: string, user?: string): string {
   return url.toString();
 }
 
+/** Runs `work` on a fresh connection to `url`, closed afterwards whatever happens. */
+export async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 let appRole: Promise<void> | null = null;
 
 /** Creates the test app role once per cluster; parallel test processes may race, so a duplicate is fine. */
@@ -47,26 +58,16 @@ function ensureAppRole(admin: pg.Client): Promise<void> {
 /** Creates an empty database named `<prefix>_<random>`. */
 export async function createTestDatabase(prefix = 'sv_test'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
+  await withClient(POSTGRES_URL, async (admin) => {
     await ensureAppRole(admin);
     await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  });
   return {
     name,
     url: urlFor(name),
     appUrl: urlFor(name, TEST_APP_ROLE),
     async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
+      await withClient(POSTGRES_URL, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
