@@ -200,10 +200,16 @@ interface EventsAnswer {
 }
 
 /**
+ * Called after each answer with the number of requests answered so far (1, 2, ... in the order the
+ * answers came) and the totals including it; the next request of that worker waits for it.
+ */
+export type OnAnswer = (answered: number, totals: Readonly<SendTotals>) => Promise<void>;
+
+/**
  * POSTs every body to /api/v1/events with `concurrency` requests in flight, in order (each
  * worker takes the next body), and times the whole run. Any non-200 answer aborts the run.
  */
-export async function sendBodies(api: HttpClient, bodies: readonly Buffer[], concurrency: number, label: string): Promise<SendTotals> {
+export async function sendBodies(api: HttpClient, bodies: readonly Buffer[], concurrency: number, label: string, onAnswer?: OnAnswer): Promise<SendTotals> {
   const totals: SendTotals = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, firstRejections: [], seconds: 0 };
   let next = 0;
   let lastReport = performance.now();
@@ -222,6 +228,7 @@ export async function sendBodies(api: HttpClient, bodies: readonly Buffer[], con
           }
         }
       }
+      if (onAnswer) await onAnswer(totals.requests, totals);
       const now = performance.now();
       if (now - lastReport > 10_000) {
         lastReport = now;

@@ -2,7 +2,11 @@
  * `npm run bench -- ingest`: demo case histories posted through POST /api/v1/events to a real node,
  * against a raw COPY of the same rows into an unlogged scratch table of the same database.
  *
- * Knobs (environment): BENCH_INGEST_CASES (default 200,000), BENCH_BATCH (5,000),
+ * Besides the whole run it reports the rate and CPU per event of the first and the last tenth of
+ * the requests (`tenths.ts`): with the data growing from empty to a million events, a cost per
+ * event that grows shows as a last tenth slower than the first.
+ *
+ * Knobs (environment): BENCH_INGEST_CASES (default 200,000; 20,000 with --quick), BENCH_BATCH (5,000),
  * BENCH_CONCURRENCY (3), BENCH_SEED, BENCH_NODE_ARGS (extra flags for the node, e.g. --cpu-prof).
  */
 import { Readable } from 'node:stream';
@@ -12,7 +16,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { DemoCaseEvent } from '../../node/demo/case-scenarios.ts';
 import { ingestWorkload, loadCatalog, requestBodies, sendBodies } from './dataset.ts';
 import { startAutovacuum, type AutovacuumEmulation } from './autovacuum.ts';
-import { envInt, eventLogCaughtUp, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, startBenchNode } from './support.ts';
+import {
+  envInt, eventLogCaughtUp, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, sizeKnob, startBenchNode, type BenchOptions,
+} from './support.ts';
+import { TenthsProbe, type Tenths } from './tenths.ts';
 
 export interface IngestResult {
   bench: 'ingest';
@@ -21,7 +28,10 @@ export interface IngestResult {
   eventsPerSec: number;
   baseline: { name: 'pg-copy'; rowsPerSec: number };
   ratio: number;
+  /** Peak resident set size of the node process over the whole run (VmHWM), in MB. */
   rssMB: number | null;
+  /** The first and the last tenth of the requests; null for fewer than 3 requests. */
+  tenths: Tenths | null;
   /** Node process CPU per event, in microseconds. */
   nodeCpuUsPerEvent: number | null;
   /** CPU of the PostgreSQL processes serving the node (and its WAL and checkpoint writers) per event, in microseconds. */
@@ -59,8 +69,8 @@ async function scalar(client: pg.Client, sql: string): Promise<number> {
   return Number(result.rows[0]?.n ?? NaN);
 }
 
-export async function runIngest(): Promise<IngestResult> {
-  const cases = envInt('BENCH_INGEST_CASES', 200_000);
+export async function runIngest(options: BenchOptions): Promise<IngestResult> {
+  const cases = sizeKnob('BENCH_INGEST_CASES', options, 200_000, 20_000);
   const batch = envInt('BENCH_BATCH', 5_000);
   const concurrency = envInt('BENCH_CONCURRENCY', 3);
   const seed = envInt('BENCH_SEED', 20250603);
@@ -91,7 +101,8 @@ export async function runIngest(): Promise<IngestResult> {
     const cpuBefore = node.cpuSeconds();
     const pgBefore = await postgresCpu(db, node.database.name);
     const hostBefore = hostCpuTicks();
-    const sent = await sendBodies(node.api, bodies, concurrency, 'ingest');
+    const probe = new TenthsProbe(bodies.length, db, node.database.name, () => node.cpuSeconds());
+    const sent = await sendBodies(node.api, bodies, concurrency, 'ingest', probe.onAnswer);
     const hostAfter = hostCpuTicks();
     const cpuAfter = node.cpuSeconds();
     const pgCpuUsPerEvent = Math.round((postgresCpuDelta(pgBefore, await postgresCpu(db, node.database.name)) * 1e6) / sent.accepted);
@@ -109,6 +120,12 @@ export async function runIngest(): Promise<IngestResult> {
     progress(`ingest: ${sent.accepted} accepted, ${sent.duplicates} duplicates, ${sent.rejected} rejected in ${sent.seconds.toFixed(1)} s = ${eventsPerSec} events/s, node peak RSS ${rssMB} MB, `
       + `node CPU ${nodeCpuUsPerEvent} µs/event, PostgreSQL CPU ${pgCpuUsPerEvent} µs/event, host CPU ${hostBusyPct}% busy`);
     for (const line of sent.firstRejections) progress(`ingest: rejected ${line}`);
+    const tenths = probe.result();
+    if (tenths) {
+      const line = (figures: Tenths['first']): string => `${figures.events} events in ${figures.seconds} s = ${figures.eventsPerSec} events/s, `
+        + `node ${figures.nodeCpuUsPerEvent} + PostgreSQL ${figures.pgCpuUsPerEvent} µs/event`;
+      progress(`ingest: first tenth (${tenths.first.requests} requests): ${line(tenths.first)}; last tenth: ${line(tenths.last)}; last/first rate ${tenths.lastToFirst}`);
+    }
 
     // The figure is honest only if every event is stored once and nothing was refused.
     const stored = await scalar(db, 'SELECT count(*) AS n FROM case_events');
@@ -142,6 +159,7 @@ export async function runIngest(): Promise<IngestResult> {
       baseline: { name: 'pg-copy', rowsPerSec },
       ratio: Math.round((eventsPerSec / rowsPerSec) * 1000) / 1000,
       rssMB,
+      tenths,
       nodeCpuUsPerEvent,
       pgCpuUsPerEvent,
       hostBusyPct,

@@ -3,7 +3,7 @@
  * latency of one case's verdict, of red-light lists (plain, by department, paged with the cursor)
  * and of the board, all at one fixed `?at=`; baseline: a bare Koa route on the same client.
  *
- * Knobs (environment): BENCH_QUERY_CASES (default 1,000,000), BENCH_CONCURRENCY (3), BENCH_SEED,
+ * Knobs (environment): BENCH_QUERY_CASES (default 1,000,000; 50,000 with --quick), BENCH_CONCURRENCY (3), BENCH_SEED,
  * BENCH_NODE_ARGS (extra flags for the node).
  */
 import { spawn } from 'node:child_process';
@@ -12,8 +12,8 @@ import { DEMO_DEPARTMENTS } from '../../node/demo/catalog.ts';
 import { loadCatalog, queryWorkload, requestBodies, sendBodies } from './dataset.ts';
 import { startAutovacuum, type AutovacuumEmulation } from './autovacuum.ts';
 import {
-  envInt, eventLogCaughtUp, freePort, HttpClient, latencyOf, progress, REPO_ROOT, sampleCalls, startBenchNode, stopChild, timeCalls, waitForHttp,
-  type Latency,
+  envInt, eventLogCaughtUp, freePort, HttpClient, latencyOf, progress, REPO_ROOT, sampleCalls, sizeKnob, startBenchNode, stopChild, timeCalls,
+  waitForHttp, type BenchOptions, type Latency,
 } from './support.ts';
 
 /** The question instant: a Monday morning, after every event but a few. */
@@ -69,8 +69,8 @@ async function bareKoaLatency(calls: number): Promise<Latency> {
   }
 }
 
-export async function runQuery(): Promise<QueryResult> {
-  const cases = envInt('BENCH_QUERY_CASES', 1_000_000);
+export async function runQuery(options: BenchOptions): Promise<QueryResult> {
+  const cases = sizeKnob('BENCH_QUERY_CASES', options, 1_000_000, 50_000);
   const concurrency = envInt('BENCH_CONCURRENCY', 3);
   const seed = envInt('BENCH_SEED', 20250603);
   const at = encodeURIComponent(AT);

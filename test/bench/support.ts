@@ -19,6 +19,19 @@ export function progress(message: string): void {
   process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
 }
 
+/**
+ * How a benchmark is run: at the sizes the targets of issue 10 speak of, or (`--quick`) on smaller
+ * data that still goes through the same verification. A size knob from the environment wins over both.
+ */
+export interface BenchOptions {
+  quick: boolean;
+}
+
+/** A size knob: the environment variable `name` if set, else the quick or the full default. */
+export function sizeKnob(name: string, options: BenchOptions, full: number, quick: number): number {
+  return envInt(name, options.quick ? quick : full);
+}
+
 /** Integer from the environment, for knobs such as BENCH_CONCURRENCY. */
 export function envInt(name: string, fallback: number): number {
   const raw = process.env[name];

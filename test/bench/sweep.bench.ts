@@ -18,7 +18,7 @@
  * Baseline: `SELECT count(*) FROM sweep_schedule WHERE due_at <= T` (the index the sweep claims
  * through), median of several runs, on both layouts.
  *
- * Knobs (environment): BENCH_SWEEP_CASES (default 1,000,000), BENCH_SWEEP_DUE (default 1 % of the
+ * Knobs (environment): BENCH_SWEEP_CASES (default 1,000,000; 100,000 with --quick), BENCH_SWEEP_DUE (default 1 % of the
  * cases), BENCH_SWEEP_RUNS (1 % sweeps, default 3), BENCH_SEED, BENCH_PG_SETTINGS, BENCH_KEEP_DB.
  */
 import { once } from 'node:events';
@@ -39,7 +39,7 @@ import { runSweep, type SweepDeps, type SweepResult } from '../../node/supervisi
 import { TimeRules } from '../../node/timelimits/time-rules.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { benchCatalog, buildCase, compactDate, COUNTY, planCases, type BenchDays } from './sweep-dataset.ts';
-import { applyDatabaseSettings, envInt, hostCpuTicks, postgresCpu, postgresCpuDelta, progress } from './support.ts';
+import { applyDatabaseSettings, envInt, hostCpuTicks, postgresCpu, postgresCpuDelta, progress, sizeKnob, type BenchOptions } from './support.ts';
 
 /** The bench instant: five minutes after a Monday's local midnight, when that day's cases fall due. */
 const T_ISO = '2026-03-16T00:05:00+08:00';
@@ -309,8 +309,8 @@ async function timed(runs: number, call: () => Promise<void>): Promise<number[]>
   return seconds;
 }
 
-export async function runSweepBench(): Promise<SweepBenchResult> {
-  const cases = envInt('BENCH_SWEEP_CASES', 1_000_000);
+export async function runSweepBench(options: BenchOptions): Promise<SweepBenchResult> {
+  const cases = sizeKnob('BENCH_SWEEP_CASES', options, 1_000_000, 100_000);
   const due = envInt('BENCH_SWEEP_DUE', Math.max(1, Math.round(cases / 100)));
   const oneRuns = envInt('BENCH_SWEEP_RUNS', 3);
   const seed = envInt('BENCH_SEED', 20250603);

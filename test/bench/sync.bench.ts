@@ -14,7 +14,7 @@
  * each quarter of the working day, about half of them; the last batch every row, at its
  * end-of-day values), over a log that grows to 3,000 leaves (about 1,000 cases of 3 events).
  *
- * Knobs (environment): BENCH_SYNC_CHILDREN (100), BENCH_SYNC_DEPARTMENTS (20),
+ * Knobs (environment): BENCH_SYNC_CHILDREN (100; 20 with --quick), BENCH_SYNC_DEPARTMENTS (20),
  * BENCH_SYNC_ITEMS (15 per department), BENCH_SYNC_BATCHES (4 per child), BENCH_SYNC_LEAVES
  * (3,000), BENCH_CONCURRENCY (6 batches in flight), BENCH_SEED, BENCH_NODE_ARGS (extra flags for
  * the node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
@@ -27,8 +27,8 @@ import { TYP, type ReceiptPayload } from '../../federation/sync/message-types.ts
 import { addCounts, sameCounts, zeroCounts, type SummaryCounts } from '../../federation/rollups/summary-row.ts';
 import { buildSimChild, type DayShape, type SimChild } from './sync-child.ts';
 import {
-  envInt, HttpClient, hostCpuTicks, latencyOf, postgresCpu, postgresCpuDelta, progress, sampleCalls, startBenchNode,
-  type BenchNode, type Latency,
+  envInt, HttpClient, hostCpuTicks, latencyOf, postgresCpu, postgresCpuDelta, progress, sampleCalls, sizeKnob, startBenchNode,
+  type BenchNode, type BenchOptions, type Latency,
 } from './support.ts';
 
 /** The province: 陕西省. */
@@ -174,8 +174,8 @@ function baselineVerifications(children: readonly SimChild[]): number {
   return Math.round(verified / ((performance.now() - started) / 1000));
 }
 
-export async function runSync(): Promise<SyncResult> {
-  const childCount = envInt('BENCH_SYNC_CHILDREN', 100);
+export async function runSync(options: BenchOptions): Promise<SyncResult> {
+  const childCount = sizeKnob('BENCH_SYNC_CHILDREN', options, 100, 20);
   const shape: DayShape = {
     day: DAY,
     departments: envInt('BENCH_SYNC_DEPARTMENTS', 20),
