@@ -95,11 +95,6 @@ function eventRowsJson(rows: NewEventRow[]): string {
   return `[${parts.join(',')}]`;
 }
 
-/** Takes back the log numbers of freshly inserted events (their numbering has a hole): the sequencer assigns them. */
-export async function unnumberEvents(em: EntityManager, eventIds: string[]): Promise<void> {
-  await execute(em, 'UPDATE case_events SET log_index = NULL WHERE event_id = ANY($1::text[])', [eventIds]);
-}
-
 /** Appends events; answers the eventIds actually inserted (a concurrent send of the same id loses). */
 export async function insertEvents(em: EntityManager, rows: NewEventRow[], source: string, receivedAt: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
