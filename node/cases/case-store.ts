@@ -6,6 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../db/sql.ts';
 import type { StoredEvent } from './event-content.ts';
+import type { CaseFacts } from '../timelimits/case-facts.ts';
 
 export interface NewEventRow {
   ord: number;
@@ -56,18 +57,34 @@ export async function findEventHashes(em: EntityManager, eventIds: string[]): Pr
   return new Map(rows.map((row) => [row.event_id, row.content_hash]));
 }
 
+/** What a locked case row holds for ingest: its fixed limit and its cached fold. */
+export interface LockedCase {
+  limitDays: number | null;
+  limitUnit: string | null;
+  status: string;
+  departmentCode: string | null;
+  /** The fold of every held event ({} for a row made just now). */
+  facts: CaseFacts | Record<string, never>;
+  /** The earliest occurredAt held, ISO 8601; null with no events. */
+  firstOccurredAt: string | null;
+}
+
 /**
  * Makes sure a row exists for every case and locks them all, in case-number order so that two
- * batches touching the same cases queue instead of deadlocking. Answers each case's fixed limit.
+ * batches touching the same cases queue instead of deadlocking. Answers each case's row.
  */
-export async function lockCases(em: EntityManager, caseNos: string[]): Promise<Map<string, { limitDays: number | null; limitUnit: string | null }>> {
+export async function lockCases(em: EntityManager, caseNos: string[]): Promise<Map<string, LockedCase>> {
   const sorted = [...caseNos].sort();
   await execute(em, `INSERT INTO cases (case_no, status, facts, updated_at)
     SELECT c, 'pending', '{}'::jsonb, now() FROM unnest($1::text[]) AS c ORDER BY c
     ON CONFLICT (case_no) DO NOTHING`, [sorted]);
-  const rows = await query<{ case_no: string; limit_days: number | null; limit_unit: string | null }>(em,
-    'SELECT case_no, limit_days, limit_unit FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no FOR UPDATE', [sorted]);
-  return new Map(rows.map((row) => [row.case_no, { limitDays: row.limit_days, limitUnit: row.limit_unit }]));
+  const rows = await query<{ case_no: string; limit_days: number | null; limit_unit: string | null; status: string; department_code: string | null; facts: LockedCase['facts']; first_occurred_at: string | null }>(em,
+    `SELECT case_no, limit_days, limit_unit, status, department_code, facts, ${isoSql('first_occurred_at')} AS first_occurred_at
+    FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no FOR UPDATE`, [sorted]);
+  return new Map(rows.map((row) => [row.case_no, {
+    limitDays: row.limit_days, limitUnit: row.limit_unit, status: row.status, departmentCode: row.department_code,
+    facts: row.facts, firstOccurredAt: row.first_occurred_at,
+  }]));
 }
 
 /**

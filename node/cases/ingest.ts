@@ -17,9 +17,11 @@ import { eventContent, toStoredEvent, type StoredEvent } from './event-content.t
 import { eventError, type EventError } from './event-rejection.ts';
 import {
   findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
-  type NewEventRow, type RejectionRow,
+  type LockedCase, type NewEventRow, type RejectionRow,
 } from './case-store.ts';
-import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
+import { caseStateRowOf, computeCaseStateRow, firstOccurredAt, type CommittedLimit } from './case-state.ts';
+import { continueFold, type CaseFacts } from '../timelimits/case-facts.ts';
+import { parseInstant } from '../calendar/local-date.ts';
 import { markCasesDue } from '../supervision/sweep-schedule.ts';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
@@ -195,19 +197,30 @@ async function applyBatch(
     return false;
   });
 
-  // 4. Lock the touched cases, then refuse a second intake for a case.
+  // 4. Lock the touched cases, then refuse a second intake for a case. A case's held events are
+  //    read only when its cached fold cannot simply be continued (see needsHeldEvents).
   const caseNos = [...new Set(checked.map((c) => c.event.caseNo))];
-  const limits = await lockCases(tx, caseNos);
-  const existing = await loadCaseEvents(tx, caseNos);
-  const intakeOf = new Map<string, string>();
-  for (const [caseNo, events] of existing) {
-    const intake = events.find(isIntake);
-    if (intake) intakeOf.set(caseNo, intake.eventId);
+  const locked = await lockCases(tx, caseNos);
+  const incoming = new Map<string, Candidate[]>();
+  for (const c of checked) {
+    const list = incoming.get(c.event.caseNo);
+    if (list) list.push(c);
+    else incoming.set(c.event.caseNo, [c]);
   }
+  const reread = caseNos.filter((caseNo) => needsHeldEvents(locked.get(caseNo), incoming.get(caseNo) ?? []));
+  const existing = await loadCaseEvents(tx, reread);
+  const intakeOf = new Map<string, string>();
   const departmentOf = new Map<string, string>();
   for (const [caseNo, events] of existing) {
     const intake = events.find(isIntake);
-    if (intake) departmentOf.set(caseNo, (intake as { departmentCode: string }).departmentCode);
+    if (intake) {
+      intakeOf.set(caseNo, intake.eventId);
+      departmentOf.set(caseNo, (intake as { departmentCode: string }).departmentCode);
+    }
+  }
+  for (const [caseNo, row] of locked) {
+    // Rows not re-read take no intake in this batch: only their department matters.
+    if (!existing.has(caseNo) && row.status !== 'pending' && row.departmentCode !== null) departmentOf.set(caseNo, row.departmentCode);
   }
   const admitted = checked.filter((c) => {
     if (!isIntake(c.event)) return true;
@@ -232,7 +245,8 @@ async function applyBatch(
     return false;
   });
 
-  // 5. Refold every touched case from all its events (held ones and this batch's).
+  // 5. Refold every touched case: from all its events when they were re-read, else by continuing
+  //    its cached fold with this batch's events (all later than anything it held).
   const byCase = new Map<string, StoredEvent[]>();
   for (const c of accepted) {
     const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
@@ -241,8 +255,11 @@ async function applyBatch(
   }
   const snapshot = rules.current;
   const stateRows = [...byCase].map(([caseNo, events]) => {
-    const limit = committedLimit(limits.get(caseNo), events as CaseEvent[], items);
-    return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
+    const row = locked.get(caseNo);
+    const limit = committedLimit(row, events as CaseEvent[], items);
+    if (existing.has(caseNo) || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
+    const facts = continueFold(row.facts, events as CaseEvent[]);
+    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events as CaseEvent[]), limit, snapshot);
   });
   await saveCaseStates(tx, stateRows);
   await markCasesDue(tx, [...byCase.keys()], 'events');
@@ -281,8 +298,28 @@ async function applyBatch(
   return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results, touchedCases: [...byCase.keys()] };
 }
 
+/** A cached fold, as opposed to the `{}` of a row made by lockCases just now. */
+function isFolded(facts: LockedCase['facts']): facts is CaseFacts {
+  return typeof (facts as Partial<CaseFacts>).status === 'string';
+}
+
+/**
+ * Whether a case's held events must be read: to name the intake a second one collides with (or
+ * find that it is this very event, sent concurrently), or because a new event does not come
+ * strictly after everything the cached fold holds (it must be folded in among them). Otherwise
+ * the cached fold continues with the new events alone.
+ */
+function needsHeldEvents(row: LockedCase | undefined, incoming: readonly Candidate[]): boolean {
+  if (row === undefined || !isFolded(row.facts)) return true;
+  if (row.status !== 'pending' && incoming.some((c) => isIntake(c.event))) return true;
+  const last = row.facts.lastOccurredAt;
+  if (last === null) return false;
+  const lastMs = parseInstant(last);
+  return incoming.some((c) => parseInstant(c.event.occurredAt) <= lastMs);
+}
+
 /** The committed limit of a case: fixed at acceptance (the event's override, else the item's). */
-function committedLimit(held: { limitDays: number | null; limitUnit: string | null } | undefined, events: CaseEvent[], items: Map<string, ItemRow>): CommittedLimit | null {
+function committedLimit(held: LockedCase | undefined, events: CaseEvent[], items: Map<string, ItemRow>): CommittedLimit | null {
   if (held?.limitDays != null && held.limitUnit) return { limitDays: held.limitDays, limitUnit: held.limitUnit as LimitUnit };
   const intake = events.find((e) => e.type === 'accepted');
   if (!intake || intake.type !== 'accepted') return null;
