@@ -108,7 +108,9 @@ export async function loadCaseEvents(em: EntityManager, caseNos: string[]): Prom
 
 /** The rows as one JSON array, each payload spliced in as the JSON text it already is. */
 function eventRowsJson(rows: NewEventRow[]): string {
-  const parts = rows.map(({ payload_json: payload, ...row }) => `${JSON.stringify(row).slice(0, -1)},"payload":${payload}}`);
+  const text = JSON.stringify;
+  const parts = rows.map((row) => `{"ord":${row.ord},"event_id":${text(row.event_id)},"case_no":${text(row.case_no)},"type":${text(row.type)},`
+    + `"occurred_at":${text(row.occurred_at)},"content_hash":${text(row.content_hash)},"log_index":${row.log_index === null ? 'null' : row.log_index},"payload":${row.payload_json}}`);
   return `[${parts.join(',')}]`;
 }
 

@@ -125,7 +125,7 @@ export function foldCaseEvents(events: readonly CaseEvent[], at?: Date): CaseFac
  *   another case, or has a malformed occurredAt.
  */
 export function continueFold(folded: CaseFacts, later: readonly CaseEvent[]): CaseFacts {
-  const facts: CaseFacts = structuredClone(folded);
+  const facts = copyFacts(folded);
   const after = facts.lastOccurredAt === null ? Number.NEGATIVE_INFINITY : parseInstant(facts.lastOccurredAt);
   const count = later.length;
   const times = new Array<number>(count);
@@ -141,6 +141,11 @@ export function continueFold(folded: CaseFacts, later: readonly CaseEvent[]): Ca
   if (facts.caseNo === '' && count > 0) facts.caseNo = later[0]!.caseNo;
   const last = facts.suspensions.at(-1);
   return applyInOrder(facts, last !== undefined && last.endDay === null ? last : null, later, times, order, Number.POSITIVE_INFINITY);
+}
+
+/** A copy of `facts` that a fold may change (its suspensions are the only nested objects). */
+function copyFacts(facts: CaseFacts): CaseFacts {
+  return { ...facts, suspensions: facts.suspensions.map((suspension) => ({ ...suspension })) };
 }
 
 /** The fold's state machine: `events` taken in `order` (fold order) while their time is <= `until`. */
