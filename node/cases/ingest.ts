@@ -289,8 +289,7 @@ async function applyBatch(
       ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
       occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash, log_index: base + position,
     }));
-    const inserted = await insertEvents(tx, rows, options.source, options.receivedAt);
-    if (inserted.size !== rows.length) throw new ConcurrentSend(`${rows.length - inserted.size} eventIds were inserted by a concurrent request`);
+    if (!await insertEvents(tx, rows, options.source, options.receivedAt)) throw new ConcurrentSend('an eventId of the batch was inserted by a concurrent request');
     await appendLeaves(log, accepted.map((c) => leafHash(Buffer.from(c.canonical, 'utf8'))));
   }
 
