@@ -68,6 +68,20 @@ function assertDay(day: DayNumber): void {
  * Strict: a missing offset or an impossible field (2025-02-30, 24:00) is a RangeError.
  */
 export function parseInstant(value: string): number {
+  const known = parsedInstants.get(value);
+  if (known !== undefined) return known;
+  const ms = parseInstantUncached(value);
+  // A case's instants are read again by the fold, the rules and the sweep: parse each text once.
+  if (parsedInstants.size >= PARSED_INSTANTS_MAX) parsedInstants.clear();
+  parsedInstants.set(value, ms);
+  return ms;
+}
+
+/** Instants already parsed, by their text (bounded: cleared whole when full). */
+const parsedInstants = new Map<string, number>();
+const PARSED_INSTANTS_MAX = 50_000;
+
+function parseInstantUncached(value: string): number {
   const m = ISO_INSTANT.exec(value);
   if (m === null) throw new RangeError(`not an ISO 8601 date-time with an offset: ${JSON.stringify(value)}`);
   const year = Number(m[1]);

@@ -4,7 +4,7 @@
  * computed by the shared time-limit rules.
  */
 import { isoFromDay, type DayNumber } from '../calendar/local-date.ts';
-import { foldCaseEvents } from '../timelimits/case-facts.ts';
+import { foldCaseEvents, type CaseFacts } from '../timelimits/case-facts.ts';
 import { computeTimeline } from '../timelimits/timeline.ts';
 import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
@@ -17,7 +17,7 @@ export interface CommittedLimit {
 
 const iso = (day: DayNumber | null): string | null => (day === null ? null : isoFromDay(day));
 
-function firstOccurredAt(events: readonly CaseEvent[]): string | null {
+export function firstOccurredAt(events: readonly CaseEvent[]): string | null {
   let first: string | null = null;
   let firstMs = Infinity;
   for (const event of events) {
@@ -32,7 +32,11 @@ function firstOccurredAt(events: readonly CaseEvent[]): string | null {
 
 /** The cached state of one case from all its events (as of now). */
 export function computeCaseStateRow(caseNo: string, events: readonly CaseEvent[], limit: CommittedLimit | null, rules: TimeRulesSnapshot): CaseStateRow {
-  const facts = foldCaseEvents(events);
+  return caseStateRowOf(caseNo, foldCaseEvents(events), firstOccurredAt(events), limit, rules);
+}
+
+/** The cached state of one case from its folded facts (of every event) and its earliest occurredAt. */
+export function caseStateRowOf(caseNo: string, facts: CaseFacts, firstOccurred: string | null, limit: CommittedLimit | null, rules: TimeRulesSnapshot): CaseStateRow {
   const timed = limit !== null && (facts.status === 'open' || facts.status === 'paused' || facts.status === 'concluded');
   const timeline = timed ? computeTimeline(facts, limit.limitDays, limit.limitUnit, rules.calendar, rules.policy) : null;
   return {
@@ -43,7 +47,7 @@ export function computeCaseStateRow(caseNo: string, events: readonly CaseEvent[]
     limit_days: limit?.limitDays ?? null,
     limit_unit: limit?.limitUnit ?? null,
     facts,
-    first_occurred_at: firstOccurredAt(events),
+    first_occurred_at: firstOccurred,
     last_occurred_at: facts.lastOccurredAt,
     accepted_day: iso(facts.acceptedDay),
     concluded_day: iso(facts.concludedDay),

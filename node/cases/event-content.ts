@@ -6,7 +6,7 @@
  */
 import { createHash, hash as oneShotHash, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from '../core/canonical-json.ts';
 import type { CaseEvent } from './case-event.ts';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
@@ -33,7 +33,7 @@ export interface EventContent {
 
 /** Canonical JSON and content hash of a stored event; the JSON also serves as its stored payload text. */
 export function eventContent(stored: StoredEvent): EventContent {
-  const canonical = canonicalize(stored) ?? '';
+  const canonical = canonicalJson(stored);
   return { canonical, hash: oneShotHash('sha256', canonical, 'hex') };
 }
 

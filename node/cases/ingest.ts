@@ -16,10 +16,12 @@ import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
 import {
-  findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates, unnumberEvents,
-  type NewEventRow, type RejectionRow,
+  findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
+  type LockedCase, type NewEventRow, type RejectionRow,
 } from './case-store.ts';
-import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
+import { caseStateRowOf, computeCaseStateRow, firstOccurredAt, type CommittedLimit } from './case-state.ts';
+import { continueFold, type CaseFacts } from '../timelimits/case-facts.ts';
+import { parseInstant } from '../calendar/local-date.ts';
 import { markCasesDue } from '../supervision/sweep-schedule.ts';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
@@ -120,150 +122,203 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     occurrences.push({ index, event, stored, ...eventContent(stored) });
   }
 
-  return em.transactional(async (tx) => {
-    // Statements over thousands of keys look huge to the planner whenever statistics lag (a new
-    // or bulk-loaded table), and JIT compiling them then costs more than running them.
-    await execute(tx, 'SET LOCAL jit = off');
-    await lockRulesShared(tx);
-    // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
-    //    does not hold yet, the first occurrence in the batch is the one that counts.
-    const held = await findEventHashes(tx, [...new Set(occurrences.map((c) => c.event.eventId))]);
-    const firstById = new Map<string, Candidate>();
-    const fresh = occurrences.filter((c) => {
-      const id = c.event.eventId;
-      const field = `${options.fieldPrefix(c.index)}/eventId`;
-      const heldHash = held.get(id);
-      if (heldHash !== undefined) {
-        if (heldHash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
-        else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id }));
-        return false;
-      }
-      const earlier = firstById.get(id);
-      if (earlier === undefined) {
-        firstById.set(id, c);
-        return true;
-      }
-      if (earlier.hash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
-      else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id, firstAt: options.fieldPrefix(earlier.index) }));
-      return false;
-    });
-
-    // 3. Catalog checks for intake events.
-    const intakes = fresh.filter((c) => isIntake(c.event));
-    const items = await loadItems(tx, intakes);
-    const departments = await loadDepartments(tx, intakes);
-    const allowed = options.departments ?? null;
-    const checked = fresh.filter((c) => {
-      if (c.event.type !== 'accepted' && c.event.type !== 'notAccepted') return true;
-      const field = options.fieldPrefix(c.index);
-      const item = items.get(c.event.itemCode);
-      if (!inScope(allowed, c.event.departmentCode)) refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
-      else if (!departments.has(c.event.departmentCode)) refuse(c.index, eventError('UNKNOWN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
-      else if (!item) refuse(c.index, eventError('UNKNOWN_ITEM', { field: `${field}/itemCode`, itemCode: c.event.itemCode }));
-      else if (item.department_code !== c.event.departmentCode) refuse(c.index, eventError('ITEM_DEPARTMENT_MISMATCH', { field: `${field}/departmentCode`, itemCode: item.item_code, itemDepartmentCode: item.department_code }));
-      else if ((c.event.promisedLimitDays ?? 0) > item.legal_limit_days) refuse(c.index, eventError('LIMIT_ABOVE_LEGAL', { field: `${field}/promisedLimitDays`, legalLimitDays: item.legal_limit_days }));
-      else return true;
-      return false;
-    });
-
-    // 4. Lock the touched cases, then refuse a second intake for a case.
-    const caseNos = [...new Set(checked.map((c) => c.event.caseNo))];
-    const limits = await lockCases(tx, caseNos);
-    const existing = await loadCaseEvents(tx, caseNos);
-    const intakeOf = new Map<string, string>();
-    for (const [caseNo, events] of existing) {
-      const intake = events.find(isIntake);
-      if (intake) intakeOf.set(caseNo, intake.eventId);
+  // A concurrent request that inserted one of these eventIds first (a resend racing its original)
+  // is found only when the rows go in, at the end: the batch is then judged again from the start,
+  // now seeing that id as held (a duplicate or a conflict), so nothing is applied half.
+  const judged = results.slice();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await em.transactional((tx) => applyBatch(tx, rules, rawEvents, occurrences, results, options));
+    } catch (error) {
+      if (!(error instanceof ConcurrentSend) || attempt >= MAX_ATTEMPTS) throw error;
+      results.splice(0, results.length, ...judged.map((result) => ({ ...result })));
     }
-    const departmentOf = new Map<string, string>();
-    for (const [caseNo, events] of existing) {
-      const intake = events.find(isIntake);
-      if (intake) departmentOf.set(caseNo, (intake as { departmentCode: string }).departmentCode);
+  }
+}
+
+/** Tries of a batch that keeps losing races against concurrent sends of its eventIds. */
+const MAX_ATTEMPTS = 5;
+
+/** An eventId of the batch was inserted meanwhile by a concurrent request. */
+class ConcurrentSend extends Error {
+  override name = 'ConcurrentSend';
+}
+
+/** Steps 2-7 in the caller's transaction; `results` holds step 1's verdicts and takes the rest. */
+async function applyBatch(
+  tx: EntityManager, rules: TimeRules, rawEvents: readonly unknown[], occurrences: readonly Candidate[],
+  results: EventResult[], options: IngestOptions,
+): Promise<IngestSummary> {
+  const refuse = (index: number, error: EventError): void => {
+    results[index] = { eventId: results[index]?.eventId ?? null, status: 'rejected', error };
+  };
+  // Statements over thousands of keys look huge to the planner whenever statistics lag (a new
+  // or bulk-loaded table), and JIT compiling them then costs more than running them.
+  await execute(tx, 'SET LOCAL jit = off');
+  await lockRulesShared(tx);
+  // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
+  //    does not hold yet, the first occurrence in the batch is the one that counts.
+  const held = await findEventHashes(tx, [...new Set(occurrences.map((c) => c.event.eventId))]);
+  const firstById = new Map<string, Candidate>();
+  const fresh = occurrences.filter((c) => {
+    const id = c.event.eventId;
+    const field = `${options.fieldPrefix(c.index)}/eventId`;
+    const heldHash = held.get(id);
+    if (heldHash !== undefined) {
+      if (heldHash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
+      else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id }));
+      return false;
     }
-    const admitted = checked.filter((c) => {
-      if (!isIntake(c.event)) return true;
-      const holder = intakeOf.get(c.event.caseNo);
-      // The holder being this very eventId means a concurrent send of it committed first: step 5
-      // classifies it by content as a duplicate or a conflict.
-      if (holder === undefined || holder === c.event.eventId) {
-        intakeOf.set(c.event.caseNo, c.event.eventId);
-        return true;
-      }
-      refuse(c.index, eventError('CASE_ALREADY_ACCEPTED', { field: `${options.fieldPrefix(c.index)}/type`, caseNo: c.event.caseNo, acceptedEventId: holder }));
-      return false;
-    });
+    const earlier = firstById.get(id);
+    if (earlier === undefined) {
+      firstById.set(id, c);
+      return true;
+    }
+    if (earlier.hash === c.hash) results[c.index] = { eventId: id, status: 'duplicate' };
+    else refuse(c.index, eventError('EVENT_CONFLICT', { field, eventId: id, firstAt: options.fieldPrefix(earlier.index) }));
+    return false;
+  });
 
-    // 4b. A department system reports only for its own departments' cases: a follow-up event is
-    //     judged by the case's intake, held or in this batch; with neither the case's department is
-    //     unknown and the event is refused too (it can be sent again once the intake is in).
-    for (const c of admitted) if (isIntake(c.event) && !departmentOf.has(c.event.caseNo)) departmentOf.set(c.event.caseNo, (c.event as { departmentCode: string }).departmentCode);
-    const accepted = allowed === null ? admitted : admitted.filter((c) => {
-      if (isIntake(c.event) || inScope(allowed, departmentOf.get(c.event.caseNo))) return true;
-      refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${options.fieldPrefix(c.index)}/caseNo`, caseNo: c.event.caseNo }));
-      return false;
-    });
+  // 3. Catalog checks for intake events.
+  const intakes = fresh.filter((c) => isIntake(c.event));
+  const items = await loadItems(tx, intakes);
+  const departments = await loadDepartments(tx, intakes);
+  const allowed = options.departments ?? null;
+  const checked = fresh.filter((c) => {
+    if (c.event.type !== 'accepted' && c.event.type !== 'notAccepted') return true;
+    const field = options.fieldPrefix(c.index);
+    const item = items.get(c.event.itemCode);
+    if (!inScope(allowed, c.event.departmentCode)) refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
+    else if (!departments.has(c.event.departmentCode)) refuse(c.index, eventError('UNKNOWN_DEPARTMENT', { field: `${field}/departmentCode`, departmentCode: c.event.departmentCode }));
+    else if (!item) refuse(c.index, eventError('UNKNOWN_ITEM', { field: `${field}/itemCode`, itemCode: c.event.itemCode }));
+    else if (item.department_code !== c.event.departmentCode) refuse(c.index, eventError('ITEM_DEPARTMENT_MISMATCH', { field: `${field}/departmentCode`, itemCode: item.item_code, itemDepartmentCode: item.department_code }));
+    else if ((c.event.promisedLimitDays ?? 0) > item.legal_limit_days) refuse(c.index, eventError('LIMIT_ABOVE_LEGAL', { field: `${field}/promisedLimitDays`, legalLimitDays: item.legal_limit_days }));
+    else return true;
+    return false;
+  });
 
-    // 5. Append, numbering each event as a leaf of the node's Merkle log under the log's
-    //    single-writer lock (held to the commit), so events and leaves commit together. An id a
-    //    concurrent request inserted first is classified against it.
+  // 4. Lock the touched cases, then refuse a second intake for a case. A case's held events are
+  //    read only when its cached fold cannot simply be continued (see needsHeldEvents).
+  const caseNos = [...new Set(checked.map((c) => c.event.caseNo))];
+  const locked = await lockCases(tx, caseNos);
+  const incoming = new Map<string, Candidate[]>();
+  for (const c of checked) {
+    const list = incoming.get(c.event.caseNo);
+    if (list) list.push(c);
+    else incoming.set(c.event.caseNo, [c]);
+  }
+  const reread = caseNos.filter((caseNo) => needsHeldEvents(locked.get(caseNo), incoming.get(caseNo) ?? []));
+  const existing = await loadCaseEvents(tx, reread);
+  const intakeOf = new Map<string, string>();
+  const departmentOf = new Map<string, string>();
+  for (const [caseNo, events] of existing) {
+    const intake = events.find(isIntake);
+    if (intake) {
+      intakeOf.set(caseNo, intake.eventId);
+      departmentOf.set(caseNo, (intake as { departmentCode: string }).departmentCode);
+    }
+  }
+  for (const [caseNo, row] of locked) {
+    // Rows not re-read take no intake in this batch: only their department matters.
+    if (!existing.has(caseNo) && row.status !== 'pending' && row.departmentCode !== null) departmentOf.set(caseNo, row.departmentCode);
+  }
+  const admitted = checked.filter((c) => {
+    if (!isIntake(c.event)) return true;
+    const holder = intakeOf.get(c.event.caseNo);
+    // The holder being this very eventId means a concurrent send of it committed first: its
+    // insert in step 7 then finds it, and the batch is judged again seeing it held.
+    if (holder === undefined || holder === c.event.eventId) {
+      intakeOf.set(c.event.caseNo, c.event.eventId);
+      return true;
+    }
+    refuse(c.index, eventError('CASE_ALREADY_ACCEPTED', { field: `${options.fieldPrefix(c.index)}/type`, caseNo: c.event.caseNo, acceptedEventId: holder }));
+    return false;
+  });
+
+  // 4b. A department system reports only for its own departments' cases: a follow-up event is
+  //     judged by the case's intake, held or in this batch; with neither the case's department is
+  //     unknown and the event is refused too (it can be sent again once the intake is in).
+  for (const c of admitted) if (isIntake(c.event) && !departmentOf.has(c.event.caseNo)) departmentOf.set(c.event.caseNo, (c.event as { departmentCode: string }).departmentCode);
+  const accepted = allowed === null ? admitted : admitted.filter((c) => {
+    if (isIntake(c.event) || inScope(allowed, departmentOf.get(c.event.caseNo))) return true;
+    refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${options.fieldPrefix(c.index)}/caseNo`, caseNo: c.event.caseNo }));
+    return false;
+  });
+
+  // 5. Refold every touched case: from all its events when they were re-read, else by continuing
+  //    its cached fold with this batch's events (all later than anything it held).
+  const byCase = new Map<string, StoredEvent[]>();
+  for (const c of accepted) {
+    const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
+    list.push(c.stored);
+    byCase.set(c.event.caseNo, list);
+  }
+  const snapshot = rules.current;
+  const stateRows = [...byCase].map(([caseNo, events]) => {
+    const row = locked.get(caseNo);
+    const limit = committedLimit(row, events as CaseEvent[], items);
+    if (existing.has(caseNo) || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
+    const facts = continueFold(row.facts, events as CaseEvent[]);
+    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events as CaseEvent[]), limit, snapshot);
+  });
+  await saveCaseStates(tx, stateRows);
+  await markCasesDue(tx, [...byCase.keys()], 'events');
+
+  // 6. Keep every refusal; an id now accepted resolves its earlier refusals.
+  const acceptedIds = accepted.map((c) => c.event.eventId);
+  const rejections: RejectionRow[] = [];
+  for (const [index, result] of results.entries()) {
+    if (result.status !== 'rejected' || !result.error) continue;
+    const raw = rawEvents[index];
+    rejections.push({
+      event_id: result.eventId, case_no: textField(raw, 'caseNo'), code: result.error.code, message: result.error.message,
+      details: result.error.details, payload: redactPayload(raw) ?? null, line: options.lineOf?.(index) ?? null,
+    });
+  }
+  await resolveRejections(tx, acceptedIds, options.receivedAt);
+  await insertRejections(tx, rejections, options.source, options.receivedAt);
+
+  // 7. Last, append the events, numbering each as a leaf of the node's Merkle log under the log's
+  //    single-writer lock: it is held from here to the commit, so the shorter this end, the more
+  //    batches run side by side. Events and leaves commit together.
+  if (accepted.length > 0) {
     const log = transactionRunner(tx);
-    if (accepted.length > 0) await lockEventLog(log);
-    const base = accepted.length > 0 ? await treeSize(log) : 0;
+    await lockEventLog(log);
+    const base = await treeSize(log);
     const rows: NewEventRow[] = accepted.map((c, position) => ({
       ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
       occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash, log_index: base + position,
     }));
-    const inserted = await insertEvents(tx, rows, options.source, options.receivedAt);
-    if (inserted.size === rows.length) {
-      if (rows.length > 0) await appendLeaves(log, accepted.map((c) => leafHash(Buffer.from(c.canonical, 'utf8'))));
-    } else if (inserted.size > 0) {
-      // A hole in the numbering: the sequencer appends these after the commit instead.
-      await unnumberEvents(tx, [...inserted]);
-    }
-    const racedIds = accepted.filter((c) => !inserted.has(c.event.eventId)).map((c) => c.event.eventId);
-    const raced = await findEventHashes(tx, racedIds);
-    for (const c of accepted) {
-      if (inserted.has(c.event.eventId)) continue;
-      if (raced.get(c.event.eventId) === c.hash) results[c.index] = { eventId: c.event.eventId, status: 'duplicate' };
-      else refuse(c.index, eventError('EVENT_CONFLICT', { field: `${options.fieldPrefix(c.index)}/eventId`, eventId: c.event.eventId }));
-    }
+    if (!await insertEvents(tx, rows, options.source, options.receivedAt)) throw new ConcurrentSend('an eventId of the batch was inserted by a concurrent request');
+    await appendLeaves(log, accepted.map((c) => leafHash(Buffer.from(c.canonical, 'utf8'))));
+  }
 
-    // 6. Refold every touched case from all its events.
-    const byCase = new Map<string, StoredEvent[]>();
-    for (const c of accepted) {
-      if (!inserted.has(c.event.eventId)) continue;
-      const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
-      list.push(c.stored);
-      byCase.set(c.event.caseNo, list);
-    }
-    const snapshot = rules.current;
-    const stateRows = [...byCase].map(([caseNo, events]) => {
-      const limit = committedLimit(limits.get(caseNo), events as CaseEvent[], items);
-      return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
-    });
-    await saveCaseStates(tx, stateRows);
-    await markCasesDue(tx, [...byCase.keys()], 'events');
+  const count = (status: EventStatus): number => results.filter((r) => r.status === status).length;
+  return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results, touchedCases: [...byCase.keys()] };
+}
 
-    // 7. Keep every refusal; an id now accepted resolves its earlier refusals.
-    const rejections: RejectionRow[] = [];
-    for (const [index, result] of results.entries()) {
-      if (result.status !== 'rejected' || !result.error) continue;
-      const raw = rawEvents[index];
-      rejections.push({
-        event_id: result.eventId, case_no: textField(raw, 'caseNo'), code: result.error.code, message: result.error.message,
-        details: result.error.details, payload: redactPayload(raw) ?? null, line: options.lineOf?.(index) ?? null,
-      });
-    }
-    await resolveRejections(tx, [...inserted], options.receivedAt);
-    await insertRejections(tx, rejections, options.source, options.receivedAt);
+/** A cached fold, as opposed to the `{}` of a row made by lockCases just now. */
+function isFolded(facts: LockedCase['facts']): facts is CaseFacts {
+  return typeof (facts as Partial<CaseFacts>).status === 'string';
+}
 
-    const count = (status: EventStatus): number => results.filter((r) => r.status === status).length;
-    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results, touchedCases: [...byCase.keys()] };
-  });
+/**
+ * Whether a case's held events must be read: to name the intake a second one collides with (or
+ * find that it is this very event, sent concurrently), or because a new event does not come
+ * strictly after everything the cached fold holds (it must be folded in among them). Otherwise
+ * the cached fold continues with the new events alone.
+ */
+function needsHeldEvents(row: LockedCase | undefined, incoming: readonly Candidate[]): boolean {
+  if (row === undefined || !isFolded(row.facts)) return true;
+  if (row.status !== 'pending' && incoming.some((c) => isIntake(c.event))) return true;
+  const last = row.facts.lastOccurredAt;
+  if (last === null) return false;
+  const lastMs = parseInstant(last);
+  return incoming.some((c) => parseInstant(c.event.occurredAt) <= lastMs);
 }
 
 /** The committed limit of a case: fixed at acceptance (the event's override, else the item's). */
-function committedLimit(held: { limitDays: number | null; limitUnit: string | null } | undefined, events: CaseEvent[], items: Map<string, ItemRow>): CommittedLimit | null {
+function committedLimit(held: LockedCase | undefined, events: CaseEvent[], items: Map<string, ItemRow>): CommittedLimit | null {
   if (held?.limitDays != null && held.limitUnit) return { limitDays: held.limitDays, limitUnit: held.limitUnit as LimitUnit };
   const intake = events.find((e) => e.type === 'accepted');
   if (!intake || intake.type !== 'accepted') return null;

@@ -69,7 +69,7 @@ export async function recomputeTimelines(em: EntityManager, rules: TimeRulesSnap
     if (updates.length > 0) {
       changed += await execute(em, `UPDATE cases AS c SET deadline = r.deadline, yellow_from = r.yellow_from,
           yellow_card_on = r.yellow_card_on, red_card_on = r.red_card_on, updated_at = now()
-        FROM jsonb_to_recordset($1::jsonb) AS r(case_no text, deadline date, yellow_from date, yellow_card_on date, red_card_on date)
+        FROM json_to_recordset($1::json) AS r(case_no text, deadline date, yellow_from date, yellow_card_on date, red_card_on date)
         WHERE c.case_no = r.case_no`, [JSON.stringify(updates)]);
       // Their findings may have moved with their dates: the sweep re-evaluates them (and revokes what became wrong).
       await markCasesDue(em, updates.map((update) => update.case_no), reasonOf(scope));

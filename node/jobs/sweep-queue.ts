@@ -1,8 +1,14 @@
 /**
- * The sweep job (BullMQ): a job scheduler runs a full sweep every SWEEP_INTERVAL_SECONDS, and each
- * ingested batch queues a sweep of the cases it touched. One worker, concurrency 1. A sweep is
+ * The sweep job (BullMQ): a job scheduler runs a full sweep every SWEEP_INTERVAL_SECONDS, and
+ * ingested batches queue a sweep soon after them. One worker, concurrency 1. A sweep is
  * idempotent and commits chunk by chunk, so a run cut off by a crash or repeated after a Redis
  * restart raises nothing twice; cases it did not reach stay due for the next one.
+ *
+ * The sweep after ingest is coalesced: every batch committed within one AFTER_INGEST_WINDOW_MS
+ * window queues the same job (its id names the window), which runs when the window ends and
+ * sweeps whatever is due, the cases those batches marked among them. A case whose history arrives
+ * over several batches is then judged once with all of it, not once per batch with part of it
+ * (which raised findings the rest of the history revoked, and read its events again each time).
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -14,13 +20,19 @@ const SWEEP_QUEUE = 'sweep';
 const SCHEDULER_ID = 'sweep-every-interval';
 
 interface SweepJobData {
-  /** The cases of one ingested batch; a full sweep when absent. */
+  /** Only these cases (when due); every due case when absent. */
   caseNos?: string[];
 }
 
+/** Batches committed within one window share one sweep, run as the window ends. */
+const AFTER_INGEST_WINDOW_MS = 1000;
+
 export interface SweepJobs {
-  /** Queues a sweep of the cases an ingested batch touched. */
-  afterIngest(caseNos: string[]): void;
+  /**
+   * Queues the sweep that follows an ingested batch. It sweeps every due case, the batch's
+   * `caseNos` among them (they were marked due in the batch's transaction), coalesced per window.
+   */
+  afterIngest(caseNos: readonly string[]): void;
   /** Runs a full sweep at `at` in the caller (the API's on-demand sweep), beside the worker. */
   runNow(at: Date): Promise<SweepResult>;
   close(): Promise<void>;
@@ -49,9 +61,12 @@ export async function startSweepJobs(connection: Redis, prefix: string, interval
   connection.on('ready', reschedule);
 
   return {
-    afterIngest(caseNos) {
-      // Losing this job loses nothing: the cases stay due for the scheduled sweep.
-      queue.add('cases', { caseNos }).catch((error: unknown) => logger.warn({ err: error }, 'could not queue the sweep of an ingested batch'));
+    afterIngest() {
+      // The wall clock only schedules here (verdicts use the node's clock). A job id already
+      // queued is not added again; losing this job loses nothing: the cases stay due.
+      const windowEnd = (Math.floor(Date.now() / AFTER_INGEST_WINDOW_MS) + 1) * AFTER_INGEST_WINDOW_MS;
+      queue.add('after-ingest', {}, { jobId: `after-ingest-${windowEnd}`, delay: Math.max(0, windowEnd - Date.now()) })
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the sweep after ingested batches'));
     },
     runNow: (at) => runSweep(orm.em.fork(), deps, at),
     async close() {

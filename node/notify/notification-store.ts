@@ -115,6 +115,12 @@ export async function createNotificationsFor(em: EntityManager, alerts: readonly
   return rows.map((row) => row.id);
 }
 
+/** The departments that have at least one enabled contact (a short list: one row per contact). */
+export async function departmentsWithContacts(em: EntityManager): Promise<string[]> {
+  const rows = await em.find(DepartmentContact, { enabled: true }, { fields: ['departmentCode'] });
+  return [...new Set(rows.map((row) => row.departmentCode))];
+}
+
 /** Notifications whose delivery has not ended, oldest first: to enqueue again after a restart. */
 export async function pendingNotificationIds(em: EntityManager): Promise<number[]> {
   const rows = await em.find(Notification, { status: 'pending' }, { fields: ['id'], orderBy: { id: 'asc' } });

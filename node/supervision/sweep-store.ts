@@ -101,7 +101,7 @@ export async function insertAlerts(em: EntityManager, rows: readonly NewAlertRow
        appeal_due_on, notice_no, notice_demand, notice_issued_at, notice_due_on, updated_at)
     SELECT r.case_no, r.rule, r.rule_version, r.department_code, r.item_code, r.status, r.found_at, $2, r.message, r.details,
        r.appeal_due_on, r.notice_no, r.notice_demand, CASE WHEN r.notice_no IS NULL THEN NULL ELSE $2::timestamptz END, r.notice_due_on, $2
-    FROM jsonb_to_recordset($1::jsonb) AS r(case_no text, rule text, rule_version int, department_code text, item_code text,
+    FROM json_to_recordset($1::json) AS r(case_no text, rule text, rule_version int, department_code text, item_code text,
       status text, found_at timestamptz, message text, details jsonb, appeal_due_on date, notice_no text, notice_demand text, notice_due_on date)
     ON CONFLICT (case_no, rule) DO NOTHING
     RETURNING id::text, case_no, rule, status`, [JSON.stringify(rows), at]);
@@ -124,7 +124,7 @@ export async function insertTransitions(em: EntityManager, rows: readonly Transi
   if (rows.length === 0) return;
   await execute(em, `INSERT INTO alert_transitions (alert_id, from_status, to_status, action, actor, reason, data, request_id, at)
     SELECT r.alert_id, r.from_status, r.to_status, r.action, r.actor, r.reason, r.data, r.request_id, $2
-    FROM jsonb_to_recordset($1::jsonb) AS r(alert_id bigint, from_status text, to_status text, action text, actor text,
+    FROM json_to_recordset($1::json) AS r(alert_id bigint, from_status text, to_status text, action text, actor text,
       reason text, data jsonb, request_id text)`, [JSON.stringify(rows), at]);
 }
 
@@ -133,7 +133,7 @@ export async function updateAlertStatuses(em: EntityManager, rows: readonly { id
   if (rows.length === 0) return;
   await execute(em, `UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
       closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $2::timestamptz ELSE NULL END, updated_at = $2
-    FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+    FROM json_to_recordset($1::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
     WHERE a.id = r.id`, [JSON.stringify(rows), at]);
 }
 
@@ -143,7 +143,7 @@ export async function reschedule(em: EntityManager, next: readonly { case_no: st
   const done = next.filter((row) => row.due_at === null).map((row) => row.case_no);
   if (later.length > 0) {
     await execute(em, `UPDATE sweep_schedule AS s SET due_at = r.due_at, reason = NULL
-      FROM jsonb_to_recordset($1::jsonb) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no`, [JSON.stringify(later)]);
+      FROM json_to_recordset($1::json) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no`, [JSON.stringify(later)]);
   }
   if (done.length > 0) await execute(em, 'DELETE FROM sweep_schedule WHERE case_no = ANY($1::text[])', [done]);
 }

@@ -112,7 +112,46 @@ export function foldCaseEvents(events: readonly CaseEvent[], at?: Date): CaseFac
     result: null,
     lastOccurredAt: null,
   };
-  let open: Suspension | null = null;
+  return applyInOrder(facts, null, events, times, order, until);
+}
+
+/**
+ * Continues a fold: the facts `folded` holds (of every event up to its lastOccurredAt, as
+ * {@link foldCaseEvents} made them without `at`) followed by `later` events, each of which occurred
+ * strictly after that instant, so they fold after all the earlier ones whatever their order. Gives
+ * what folding every event would give, reading only the new ones. `folded` is not modified.
+ *
+ * @throws RangeError when a later event is not strictly after `folded.lastOccurredAt`, belongs to
+ *   another case, or has a malformed occurredAt.
+ */
+export function continueFold(folded: CaseFacts, later: readonly CaseEvent[]): CaseFacts {
+  const facts = copyFacts(folded);
+  const after = facts.lastOccurredAt === null ? Number.NEGATIVE_INFINITY : parseInstant(facts.lastOccurredAt);
+  const count = later.length;
+  const times = new Array<number>(count);
+  const order = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    const event = later[i]!;
+    if (facts.caseNo !== '' && event.caseNo !== facts.caseNo) throw new RangeError(`event ${event.eventId} belongs to case ${event.caseNo}, not ${facts.caseNo}`);
+    times[i] = parseInstant(event.occurredAt);
+    if (times[i]! <= after) throw new RangeError(`event ${event.eventId} is not after the folded ${facts.lastOccurredAt}`);
+    order[i] = i;
+  }
+  order.sort((a, b) => compare(later, times, a, b));
+  if (facts.caseNo === '' && count > 0) facts.caseNo = later[0]!.caseNo;
+  const last = facts.suspensions.at(-1);
+  return applyInOrder(facts, last !== undefined && last.endDay === null ? last : null, later, times, order, Number.POSITIVE_INFINITY);
+}
+
+/** A copy of `facts` that a fold may change (its suspensions are the only nested objects). */
+function copyFacts(facts: CaseFacts): CaseFacts {
+  return { ...facts, suspensions: facts.suspensions.map((suspension) => ({ ...suspension })) };
+}
+
+/** The fold's state machine: `events` taken in `order` (fold order) while their time is <= `until`. */
+function applyInOrder(facts: CaseFacts, openSuspension: Suspension | null, events: readonly CaseEvent[], times: readonly number[], order: readonly number[], until: number): CaseFacts {
+  const count = order.length;
+  let open = openSuspension;
 
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
