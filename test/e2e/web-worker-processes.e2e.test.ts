@@ -16,6 +16,8 @@ import { accepted, q, setUpCatalog, waitForImport } from '../support/api-fixture
 import { PROCESS_ADMIN_TOKEN, startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { createTestDatabase, uniqueQueuePrefix, withClient, type TestDatabase } from '../support/test-database.ts';
 import { enrollProcess } from './federation-topology.ts';
+import { apiRequest } from '../support/api-request.ts';
+import { VALID_PASSWORD } from '../support/access-fixtures.ts';
 import { eventLeafHash } from '../../federation/log/event-leaf.ts';
 import { rootOf } from '../../federation/log/merkle.ts';
 
@@ -177,5 +179,34 @@ describe('e2e: two web processes and a worker serve one node', function () {
     expect([after.status, after.body.light]).to.deep.equal([200, 'yellow']);
     expect((await webB.api('GET', '/api/v1/policy')).body).to.deep.include({ yellowAtRemainingDays: 5, source: 'node' });
     expect(await lights()).to.deep.equal({ green: 0, yellow: total });
+  });
+
+  it('shares sign-ins, refresh-token rotation and key rotation between the web processes', async () => {
+    const created = await webA.api('POST', '/api/v1/users', { login: 'e2e-supervisor', name: '督查员', role: 'supervisor', departments: [], password: VALID_PASSWORD });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const signIn = async (node: NodeProcess) => {
+      const answer = await apiRequest(node.url, null, 'POST', '/api/v1/auth/login', { login: 'e2e-supervisor', password: VALID_PASSWORD });
+      expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+      return answer.body as { accessToken: string; refreshToken: string };
+    };
+    const first = await signIn(webA);
+    expect((await apiRequest(webB.url, first.accessToken, 'GET', '/api/v1/cases?limit=1')).status, 'a token from A on B').to.equal(200);
+    const refreshed = await apiRequest(webB.url, null, 'POST', '/api/v1/auth/token', { grant_type: 'refresh_token', refresh_token: first.refreshToken });
+    expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
+    const reused = await apiRequest(webA.url, null, 'POST', '/api/v1/auth/token', { grant_type: 'refresh_token', refresh_token: first.refreshToken });
+    expect([reused.status, reused.body.error.code], 'the refresh token B rotated is spent on A too').to.deep.equal([401, 'INVALID_GRANT']);
+
+    // Reusing a spent refresh token ended that session; a new one signed under the key of now:
+    const beforeRotation = await signIn(webB);
+    const rotated = await webA.api('POST', '/api/v1/federation/keys/rotate');
+    expect(rotated.status, JSON.stringify(rotated.body)).to.equal(200);
+    const afterRotation = await signIn(webA);
+    const header = JSON.parse(Buffer.from(afterRotation.accessToken.split('.')[0]!, 'base64url').toString('utf8')) as { kid: string };
+    expect(header.kid).to.equal(rotated.body.currentKid);
+    expect((await apiRequest(webB.url, afterRotation.accessToken, 'GET', '/api/v1/cases?limit=1')).status, 'a token under the new key on B').to.equal(200);
+    expect((await apiRequest(webB.url, beforeRotation.accessToken, 'GET', '/api/v1/cases?limit=1')).status, 'and one under the retired key').to.equal(200);
+    const jwks = (await webB.api('GET', '/.well-known/jwks.json')).body as { keys: { kid: string }[] };
+    expect(jwks.keys.map((key) => key.kid)).to.include(rotated.body.currentKid);
+    expect((await webB.api('GET', '/api/v1/federation/status')).body.node.kid, 'B signs under the new key').to.equal(rotated.body.currentKid);
   });
 });
