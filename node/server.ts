@@ -1,32 +1,31 @@
 /**
- * Starting and stopping one node: database (migrated on start), rules, Redis, the import worker
- * and the HTTP server. `startNode` is what `npm start`, the demo and the tests all use.
+ * Starting and stopping one process of a node: database (migrated on start), rules, Redis, the
+ * queues, and the HTTP server. NODE_PROCESS says what the process runs: `all` (default) is the
+ * whole node in one process; `web` serves the API and only enqueues jobs; `worker` runs every queue
+ * worker and job scheduler and serves only GET /health. `startNode` is what `npm start`, the demo
+ * and the tests all use.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pg from 'pg';
 import { Redis } from 'ioredis';
-import type { Worker } from 'bullmq';
+import type Koa from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { openOrm } from './db/orm.ts';
-import { prepareDatabase } from './db/runtime-role.ts';
+import { prepareDatabase, type AuditProtection } from './db/runtime-role.ts';
 import { createApp } from './http/app.ts';
+import { createHealthApp } from './health/health-app.ts';
 import { createMetrics } from './health/metrics.ts';
 import { TimeRules } from './timelimits/time-rules.ts';
-import { ImportQueue } from './imports/import-queue.ts';
-import { startImportWorker, unfinishedImports } from './imports/import-worker.ts';
 import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './db/sql-runner.ts';
 import { NodeIdentity } from '../federation/identity/node-identity.ts';
-import { auditSweep, batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
-import { startSyncJobs } from './jobs/sync-queue.ts';
-import { startAuditJobs } from './jobs/audit-queue.ts';
-import { startNotificationJobs, type NotificationJobs } from './notify/notification-queue.ts';
-import { startSweepJobs } from './jobs/sweep-queue.ts';
-import { departmentNotifier } from './notify/department-notifier.ts';
-import { createAuditHost } from './cases/audit-host.ts';
+import { batchApplier, createFederationContext } from './federation-wiring.ts';
+import type { NotificationJobs } from './notify/notification-queue.ts';
+import { startNodeJobs } from './jobs/node-jobs.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
 import { nodePolicyHost } from './timelimits/issued-policies.ts';
 import { PolicyIssuer } from './timelimits/policy-provenance.ts';
@@ -39,6 +38,8 @@ export interface NodeHandle {
   logger: Logger;
   /** Delivery of department notifications: `enqueue` the ids createNotifications answered, after commit. */
   notifications: NotificationJobs;
+  /** The queues this process runs a worker of (none in a web process). */
+  workerQueues: readonly string[];
   /** Stops taking requests, lets running work finish, and closes every connection. */
   close(): Promise<void>;
 }
@@ -49,66 +50,72 @@ export interface StartOptions {
   logger?: Logger;
 }
 
+// Processes of one node starting together take turns to migrate, seed the calendars and load or
+// make the node's keys: each finds what the first one did.
+const START_LOCK = "hashtext('supervision.node-start')";
+
+async function oneStartAtATime<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`SELECT pg_advisory_lock(${START_LOCK})`);
+    return await work();
+  } finally {
+    // Ending the session releases the lock, also when the unlock itself cannot be sent.
+    await client.query(`SELECT pg_advisory_unlock(${START_LOCK})`).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+interface Prepared {
+  auditTrail: AuditProtection;
+  identity: NodeIdentity;
+}
+
 export async function startNode(settings: Settings, options: StartOptions = {}): Promise<NodeHandle> {
   const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? createLogger(settings.logLevel, { node: settings.nodeCode });
+  const logger = options.logger ?? createLogger(settings.logLevel, { node: settings.nodeCode, process: settings.nodeProcess });
   const orm = await openOrm(settings.databaseUrl);
   const closers: (() => Promise<unknown>)[] = [() => orm.close(true)];
   const closeAll = async (): Promise<void> => {
     for (const close of closers.reverse()) await close().catch((err: unknown) => logger.error({ err }, 'error while closing'));
   };
   try {
-    // Migrates (through DATABASE_OWNER_URL when set) and checks the runtime role cannot rewrite the audit trail.
-    const auditTrail = await prepareDatabase(orm, settings, logger);
     const rules = new TimeRules();
-    const seeded = await rules.seedCalendars(orm.em.fork(), settings.calendarDir);
-    if (seeded.length > 0) logger.info({ years: seeded }, '已载入节假日安排 (calendar years loaded from files)');
+    const { auditTrail, identity } = await oneStartAtATime<Prepared>(settings.databaseUrl, async () => {
+      // Migrates (through DATABASE_OWNER_URL when set) and checks the runtime role cannot rewrite the audit trail.
+      const protection = await prepareDatabase(orm, settings, logger);
+      const seeded = await rules.seedCalendars(orm.em.fork(), settings.calendarDir);
+      if (seeded.length > 0) logger.info({ years: seeded }, '已载入节假日安排 (calendar years loaded from files)');
+      const keySecret = resolveKeySecret(settings);
+      if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
+      return { auditTrail: protection, identity: await NodeIdentity.open(poolRunner(orm), keySecret.secret, now()) };
+    });
     await rules.reload(orm.em.fork());
-    const keySecret = resolveKeySecret(settings);
-    if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
-    const identity = await NodeIdentity.open(poolRunner(orm), keySecret.secret, now());
     logger.info({ kid: identity.ring.currentKid }, 'node identity loaded');
     const federation = await createFederationContext(settings, orm, identity, logger, now, nodePolicyHost(orm, rules));
     const policyIssuer = new PolicyIssuer({ code: settings.nodeCode, level: settings.nodeLevel }, identity, now);
 
-    // BullMQ needs maxRetriesPerRequest null on its connections; the queue and the worker each get one.
+    // BullMQ needs maxRetriesPerRequest null on its connections; each worker duplicates this one.
     const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     closers.push(() => redis.quit());
-    const workerRedis = redis.duplicate();
-    closers.push(() => workerRedis.quit());
     const metrics = createMetrics(settings.nodeCode);
-    const imports = new ImportQueue(redis, settings.queuePrefix);
-    closers.push(() => imports.close());
-    const notifications = await startNotificationJobs(redis, settings.queuePrefix, { orm, logger, settings, now });
-    closers.push(() => notifications.close());
-    const notifier = departmentNotifier(notifications);
+    // Every process may append to the Merkle log (one writer at a time: an advisory lock); a web
+    // process numbers the events it ingests and logs stragglers after each batch, a worker logs
+    // them before every sync and once at start (left by a process that stopped before it could).
     const sequencer = createEventLogSequencer(orm, logger);
     closers.push(() => sequencer.idle());
-    sequencer.kick();
-    const sweeps = await startSweepJobs(redis, settings.queuePrefix, settings.sweepIntervalSeconds, orm, { nodeCode: settings.nodeCode, rules, notifier, logger }, now, logger);
-    closers.push(() => sweeps.close());
-    const afterIngest = settings.sweepAfterIngest ? (caseNos: string[]) => sweeps.afterIngest(caseNos) : undefined;
-    const worker: Worker = startImportWorker(workerRedis, settings.queuePrefix, {
-      orm, rules, logger, metrics, now, afterChunk: (touched) => {
-        sequencer.kick();
-        afterIngest?.(touched);
-      },
-    });
-    closers.push(() => worker.close());
-    const requeueImports = async (): Promise<void> => {
-      for (const id of await unfinishedImports(orm.em.fork())) await imports.enqueue(id);
-    };
-    await requeueImports();
-    // A Redis that comes back empty has forgotten queued imports. The job id is the import id and
-    // a finished import returns at once, so enqueueing again never runs one twice.
-    redis.on('ready', () => void requeueImports().catch((err: unknown) => logger.error({ err }, 'could not requeue imports')));
-    const sync = await startSyncJobs(redis, settings.queuePrefix, settings.syncIntervalSeconds, federation, ownSummarySource(settings.nodeCode), sequencer, logger);
-    closers.push(() => sync.close());
-    const auditHost = createAuditHost(rules, auditSweep(orm, { nodeCode: settings.nodeCode, rules, notifier, logger }));
-    const audits = await startAuditJobs(redis, settings.queuePrefix, federation, auditHost, logger);
-    closers.push(() => audits.close());
+    const jobs = await startNodeJobs(redis, { settings, orm, rules, logger, metrics, federation, sequencer, now });
+    closers.push(() => jobs.close());
+    if (jobs.workerQueues.length > 0) sequencer.kick();
 
-    const app = createApp({ settings, orm, logger, redis, metrics, rules, imports, identity, federation, sync, sequencer, applier: batchApplier(), policyIssuer, audits, auditHost, notifications, notifier, sweeps, afterIngest, auditTrail, now });
+    const app: Koa = settings.nodeProcess === 'worker'
+      ? createHealthApp({ settings, orm, logger, redis, metrics, rules, identity, auditTrail, now })
+      : createApp({
+        settings, orm, logger, redis, metrics, rules, imports: jobs.imports, identity, federation, sync: jobs.sync, sequencer, applier: batchApplier(), policyIssuer,
+        audits: jobs.audits, auditHost: jobs.auditHost, notifications: jobs.notifications, notifier: jobs.notifier, sweeps: jobs.sweeps,
+        ...(jobs.afterIngest ? { afterIngest: jobs.afterIngest } : {}), auditTrail, now,
+      });
     const server: Server = await new Promise((resolve, reject) => {
       const listening = app.listen(settings.port, settings.host, () => resolve(listening));
       listening.once('error', reject);
@@ -120,9 +127,9 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
     }));
     const { port } = server.address() as AddressInfo;
     const url = `http://${settings.host}:${port}`;
-    logger.info({ url, code: settings.nodeCode, level: settings.nodeLevel }, '监察节点已启动 (node started)');
+    logger.info({ url, code: settings.nodeCode, level: settings.nodeLevel, process: settings.nodeProcess, workers: jobs.workerQueues }, '监察节点已启动 (node started)');
     let closing: Promise<void> | null = null;
-    return { settings, url, orm, rules, logger, notifications, close: () => (closing ??= closeAll()) };
+    return { settings, url, orm, rules, logger, notifications: jobs.notifications, workerQueues: jobs.workerQueues, close: () => (closing ??= closeAll()) };
   } catch (error) {
     await closeAll();
     throw error;

@@ -3,7 +3,7 @@
  * key-encryption secret, rotated on demand. Old public keys stay in the ring so messages signed
  * under them keep verifying.
  */
-import { deriveKeyEncryptionKey, loadOrCreate, rotate, type SqlRunner } from '../keys/key-store.ts';
+import { deriveKeyEncryptionKey, loadKeyRing, loadOrCreate, rotate, type SqlRunner } from '../keys/key-store.ts';
 import type { Jwks, NodeKeyRing } from '../keys/node-keys.ts';
 import { signMessage } from '../keys/signed-message.ts';
 
@@ -44,6 +44,16 @@ export class NodeIdentity {
     await this.#sql.query('INSERT INTO key_announcements (kid, jws, created_at) VALUES ($1, $2, $3)', [next.currentKid, announcement, now]);
     this.#ring = next;
     return next;
+  }
+
+  /**
+   * Reloads the ring when `currentKid` (the current key in the database) is not the one held: another
+   * process of this node rotated. Several processes then sign and verify under the same keys.
+   */
+  async refresh(currentKid: string | null): Promise<void> {
+    if (currentKid === null || currentKid === this.#ring.currentKid) return;
+    const ring = await loadKeyRing(this.#sql, this.#kek);
+    if (ring !== null) this.#ring = ring;
   }
 
   /** Signs `payload` as a compact JWS of type `typ` under the current key. */

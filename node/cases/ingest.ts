@@ -155,7 +155,7 @@ async function applyBatch(
   // Statements over thousands of keys look huge to the planner whenever statistics lag (a new
   // or bulk-loaded table), and JIT compiling them then costs more than running them.
   await execute(tx, 'SET LOCAL jit = off');
-  await lockRulesShared(tx);
+  await lockRulesShared(tx, rules);
   // 2. Repeats: an eventId the node holds is judged against the held content; among ids it
   //    does not hold yet, the first occurrence in the batch is the one that counts.
   const held = await findEventHashes(tx, [...new Set(occurrences.map((c) => c.event.eventId))]);

@@ -8,7 +8,23 @@ import { readFileSync } from 'node:fs';
 export const NODE_LEVELS = ['county', 'city', 'province'] as const;
 export type NodeLevel = (typeof NODE_LEVELS)[number];
 
+/** What one process of a node runs: the HTTP API (web), the queue workers (worker), or both (all). */
+export const NODE_PROCESSES = ['web', 'worker', 'all'] as const;
+export type NodeProcessRole = (typeof NODE_PROCESSES)[number];
+
 export interface Settings {
+  /**
+   * NODE_PROCESS: `all` (default) serves HTTP and runs every queue worker and job scheduler; `web`
+   * serves HTTP and only enqueues; `worker` runs the workers, schedulers and recovery and serves
+   * only GET /health on PORT. Several of each may serve one node on one database and Redis.
+   */
+  nodeProcess: NodeProcessRole;
+  /**
+   * TRUST_PROXY: the node sits behind one reverse proxy that appends the client address to
+   * X-Forwarded-For; the client address (rate limits, audit trail, sessions) is then the last
+   * entry of that header. Default false: the header is ignored and the socket address is used.
+   */
+  trustProxy: boolean;
   port: number;
   host: string;
   databaseUrl: string;
@@ -88,6 +104,7 @@ const KEYS = [
   'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
   'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE',
   'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
+  'NODE_PROCESS', 'TRUST_PROXY',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -153,9 +170,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (raw.NODE_KEY_SECRET !== undefined && raw.NODE_KEY_SECRET.length < 16) {
     throw new SettingsError('NODE_KEY_SECRET must be at least 16 characters long');
   }
+  const nodeProcess = raw.NODE_PROCESS ?? 'all';
+  if (!(NODE_PROCESSES as readonly string[]).includes(nodeProcess)) {
+    throw new SettingsError(`NODE_PROCESS must be one of ${NODE_PROCESSES.join(', ')}, got "${nodeProcess}"`);
+  }
   const parentUrl = optionalUrl(raw, 'PARENT_URL');
   if (level === 'province' && parentUrl) throw new SettingsError('PARENT_URL must not be set at the province: it has no parent');
   return {
+    nodeProcess: nodeProcess as NodeProcessRole,
+    trustProxy: flag(raw, 'TRUST_PROXY', false),
     port: integer(raw, 'PORT', 8080, 0, 65535),
     host: raw.HOST ?? '127.0.0.1',
     databaseUrl: raw.DATABASE_URL,

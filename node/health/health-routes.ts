@@ -62,6 +62,8 @@ export function healthRouter(deps: HealthDeps): Router<RequestState> {
     ctx.body = {
       status: healthy ? (warnings.length > 0 ? 'degraded' : 'ok') : 'down',
       node: { code: deps.settings.nodeCode, level: deps.settings.nodeLevel, name: deps.settings.nodeName },
+      // Which part of the node answered (NODE_PROCESS): web, worker or all.
+      process: deps.settings.nodeProcess,
       database: database.ok ? { ok: true } : { ok: false, error: database.error },
       redis: redis.ok ? { ok: true } : { ok: false, error: redis.error },
       calendar: { years: calendar.years(), currentYear: yearOf(today), missingYears: missing },

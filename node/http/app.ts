@@ -54,6 +54,7 @@ import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { jsonBodyLimits } from './json-body-limits.ts';
 import { rateLimit } from './rate-limit.ts';
+import { sharedState } from './shared-state.ts';
 import { rememberBodySecrets, secretScope } from './log-secrets.ts';
 import { urlText } from './url-text.ts';
 import type { RequestState } from './state.ts';
@@ -89,7 +90,9 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Koa<RequestState> {
-  const app = new Koa<RequestState>({ proxy: false });
+  // TRUST_PROXY: one reverse proxy appends the client to X-Forwarded-For; its last entry is the
+  // client (maxIpsCount 1), so an address a client wrote into the header itself is never taken.
+  const app = new Koa<RequestState>({ proxy: deps.settings.trustProxy, maxIpsCount: 1 });
   const tokens = new AccessTokens({ ring: () => deps.identity.ring, nodeCode: deps.settings.nodeCode, lifetimeSeconds: deps.settings.accessTokenSeconds, now: deps.now });
 
   app.use(secretScope());
@@ -98,6 +101,8 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   app.use(securityHeaders({ https: deps.settings.publicUrl?.startsWith('https:') ?? false }));
   app.use(urlText());
   app.use(rateLimit({ redis: deps.redis, keyPrefix: deps.settings.queuePrefix, loginPerMinute: deps.settings.rateLimitLoginPerMinute, publicPerMinute: deps.settings.rateLimitPublicPerMinute }));
+  // After the rate limits: a flood is refused before it costs this read.
+  app.use(sharedState({ rules: deps.rules, identity: deps.identity }));
   app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
   app.use(jsonBodyLimits(deps.settings.jsonMaxDepth));
   app.use(rememberBodySecrets());

@@ -1,10 +1,9 @@
 /**
- * The import worker: parses the stored body and ingests it in chunks. Each chunk's events and the
+ * The import job's work (the queue is declared in import-queue.ts): parses the stored body and ingests it in chunks. Each chunk's events and the
  * import's counters commit in one transaction, so a worker that dies mid-import resumes after the
  * last committed row and nothing is counted twice. Progress is reported on the job and the row.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { execute, query } from '../db/sql.ts';
@@ -13,7 +12,6 @@ import { insertRejections } from '../cases/case-store.ts';
 import { eventError } from '../cases/event-rejection.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
-import { IMPORT_QUEUE, type ImportJobData } from './import-queue.ts';
 import { parseImportRows, type ImportFormat, type ImportRow } from './import-rows.ts';
 
 const CHUNK_ROWS = 2000;
@@ -55,7 +53,13 @@ async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: 
   });
 }
 
-async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promise<void> {
+/** The data of one import job: the job id is the import id too. */
+export interface ImportJobData {
+  importId: string;
+}
+
+/** Runs (or resumes after the last committed chunk) one import; a finished one returns at once. */
+export async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promise<void> {
   const { importId } = job.data;
   const em = deps.orm.em.fork();
   const [head] = await query<ImportHead>(em, 'SELECT format, status, processed_rows, body FROM imports WHERE id = $1', [importId]);
@@ -79,19 +83,9 @@ async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>): Promi
   await execute(em, "UPDATE imports SET status = 'done', finished_at = $2 WHERE id = $1", [importId, deps.now()]);
 }
 
-/** Starts the one worker of the imports queue. */
-export function startImportWorker(connection: Redis, prefix: string, deps: ImportWorkerDeps): Worker<ImportJobData> {
-  const worker = new Worker<ImportJobData>(IMPORT_QUEUE, (job) => runImport(deps, job), { connection, prefix, concurrency: 1 });
-  worker.on('failed', (job, error) => {
-    deps.logger.error({ importId: job?.data.importId, err: error, attemptsMade: job?.attemptsMade }, 'import attempt failed');
-    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-      const em = deps.orm.em.fork();
-      void execute(em, "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [job.data.importId, error.message.slice(0, 1000), deps.now()])
-        .catch((err: unknown) => deps.logger.error({ err }, 'could not mark import failed'));
-    }
-  });
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'import worker error'));
-  return worker;
+/** Marks an import failed once its job has no attempts left. */
+export async function markImportFailed(deps: Pick<ImportWorkerDeps, 'orm' | 'now'>, importId: string, error: Error): Promise<void> {
+  await execute(deps.orm.em.fork(), "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [importId, error.message.slice(0, 1000), deps.now()]);
 }
 
 /** Imports left queued or running by a stopped node, to enqueue again at start. */

@@ -1,22 +1,35 @@
 /**
- * The upward sync job (BullMQ): a job scheduler runs it every SYNC_INTERVAL_SECONDS and the API
- * can run it on demand. One worker, concurrency 1: a run builds the next batch into the outbox
- * if anything changed and delivers every pending batch in order. Runs are idempotent, so a run
- * repeated after a crash or a Redis restart changes nothing twice.
+ * The upward sync queue ('sync'): a job scheduler runs it every SYNC_INTERVAL_SECONDS while the
+ * node has a parent (fixed id: one scheduler however many workers upsert it), and the API can run
+ * it on demand. Concurrency 1 per worker: a run sequences every committed event into the Merkle
+ * log (so stragglers of any web process get logged), builds the next batch into the outbox if
+ * anything changed and delivers every pending batch in order. Several workers may run it at once:
+ * the log append and the outbox take their own locks, and a run repeated after a crash or a Redis
+ * restart changes nothing twice.
  */
-import { Queue, QueueEvents, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { FederationContext } from '../../federation/federation-context.ts';
 import { buildBatch, deliverOutbox, type SummarySource } from '../../federation/sync/outbox.ts';
 import type { SyncTrigger } from '../../federation/http/sync-routes.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
+import { defineQueue, type JobProducer } from './define-queue.ts';
 
-const SYNC_QUEUE = 'sync';
+export const SYNC_QUEUE = 'sync';
 const SCHEDULER_ID = 'sync-every-interval';
+/** How long `?wait=true` waits for a sync run. */
+const WAIT_MS = 120_000;
 
-export interface SyncJobs extends SyncTrigger {
-  close(): Promise<void>;
+export interface SyncJobData {
+  /** Who asked: the job scheduler or the API. */
+  trigger: 'schedule' | 'api';
+}
+
+export interface SyncWorkerDeps {
+  context: FederationContext;
+  source: SummarySource;
+  sequencer: EventLogSequencer;
+  intervalSeconds: number;
+  logger: Logger;
 }
 
 export async function runSyncOnce(context: FederationContext, source: SummarySource, sequencer: EventLogSequencer) {
@@ -27,51 +40,34 @@ export async function runSyncOnce(context: FederationContext, source: SummarySou
   return { built, ...delivery };
 }
 
-export async function startSyncJobs(connection: Redis, prefix: string, intervalSeconds: number, context: FederationContext, source: SummarySource, sequencer: EventLogSequencer, logger: Logger): Promise<SyncJobs> {
-  const queue = new Queue(SYNC_QUEUE, { connection, prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 500, attempts: 1 } });
-  const workerConnection = connection.duplicate();
-  const eventsConnection = connection.duplicate();
-  // An outage is reported once per attempt by the worker's 'error' log below; without a listener
-  // here ioredis would also print every failed reconnect of these two to stderr.
-  for (const duplicate of [workerConnection, eventsConnection]) duplicate.on('error', () => undefined);
-  const worker = new Worker(SYNC_QUEUE, async () => {
-    const outcome = await runSyncOnce(context, source, sequencer);
-    if (outcome.built || outcome.delivered > 0 || outcome.error) logger.info({ ...outcome }, '同步 (sync run)');
-    return outcome;
-  }, { connection: workerConnection, prefix, concurrency: 1 });
-  worker.on('error', (error) => logger.error({ err: error }, 'sync worker error'));
-  const events = new QueueEvents(SYNC_QUEUE, { connection: eventsConnection, prefix });
-  await events.waitUntilReady();
-  const schedule = async (): Promise<void> => {
-    if (context.parentUrl) await queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalSeconds * 1000 }, { name: 'sync' });
-    else await queue.removeJobScheduler(SCHEDULER_ID);
-  };
-  await schedule();
-  // A Redis that comes back empty (restarted without persistence, failed over, flushed) has
-  // forgotten the job scheduler, and nothing would sync again: put it back on every reconnect.
-  // Upserting a scheduler that is still there changes nothing.
-  let closing = false;
-  const reschedule = (): void => {
-    if (closing) return;
-    schedule().catch((error: unknown) => logger.warn({ err: error }, '同步计划未能恢复, 下次重连时重试 (sync schedule not restored; retried on the next reconnect)'));
-  };
-  connection.on('ready', reschedule);
+export type SyncOutcome = Awaited<ReturnType<typeof runSyncOnce>>;
 
+export const syncQueue = defineQueue<SyncJobData, SyncWorkerDeps, SyncOutcome>({
+  name: SYNC_QUEUE,
+  jobSchema: {
+    type: 'object', additionalProperties: false, required: ['trigger'],
+    properties: { trigger: { type: 'string', enum: ['schedule', 'api'] } },
+  },
+  attempts: 1,
+  concurrency: 1,
+  keep: { completed: 100, failed: 500 },
+  async handler(_job, deps) {
+    const outcome = await runSyncOnce(deps.context, deps.source, deps.sequencer);
+    if (outcome.built || outcome.delivered > 0 || outcome.error) deps.logger.info({ ...outcome }, '同步 (sync run)');
+    return outcome;
+  },
+  // Without a parent there is nothing to send up: a scheduler left from an earlier configuration goes.
+  scheduler: (deps) => ({ id: SCHEDULER_ID, everyMs: deps.context.parentUrl ? deps.intervalSeconds * 1000 : null, data: { trigger: 'schedule' } }),
+});
+
+/** The API's sync trigger over the producer (which must wait: opened with `waits`). */
+export function syncTrigger(producer: JobProducer<SyncJobData, SyncWorkerDeps, SyncOutcome>): SyncTrigger {
   return {
     async trigger(wait) {
-      const job = await queue.add('sync', {});
+      const job = await producer.add({ trigger: 'api' });
       if (!wait) return { jobId: job.id ?? '' };
-      const result: unknown = await job.waitUntilFinished(events, 120000);
+      const result: unknown = await producer.waitFor(job, WAIT_MS);
       return { jobId: job.id ?? '', result };
-    },
-    async close() {
-      closing = true;
-      connection.off('ready', reschedule);
-      await worker.close();
-      await events.close();
-      await queue.close();
-      workerConnection.disconnect();
-      eventsConnection.disconnect();
     },
   };
 }

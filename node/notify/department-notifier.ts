@@ -4,7 +4,7 @@ import { Alert } from '../supervision/alert.entity.ts';
 import { createNotificationsFor, departmentsWithContacts } from './notification-store.ts';
 import type { NotificationJobs } from './notification-queue.ts';
 
-export function departmentNotifier(jobs: NotificationJobs): AlertNotifier {
+export function departmentNotifier(jobs: Pick<NotificationJobs, 'enqueue'>): AlertNotifier {
   return {
     async create(tx, alertIds, kind, at) {
       if (alertIds.length === 0) return [];

@@ -6,7 +6,7 @@
  * then the notification is 'failed' (at once for a permanent refusal). The alert is never touched:
  * a channel that fails loses nothing but its own message, and the row stays for people to read.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
@@ -19,12 +19,13 @@ import { DepartmentContact } from './department-contact.entity.ts';
 import { Notification } from './notification.entity.ts';
 import { NotificationAttempt } from './notification-attempt.entity.ts';
 import { pendingNotificationIds } from './notification-store.ts';
+import { defineQueue, JobProducer, startQueueWorker, type QueueDefinition } from '../jobs/define-queue.ts';
 
 export const NOTIFY_QUEUE = 'notify';
 /** Deliveries at once: a slow receiver (up to the 10 s timeout) does not hold up the others. */
 const CONCURRENCY = 4;
 
-interface NotifyJobData {
+export interface NotifyJobData {
   notificationId: number;
 }
 
@@ -51,7 +52,8 @@ function clip(text: string): string {
 }
 
 /** One try at delivering one notification; throws to have BullMQ retry (or not, when unrecoverable). */
-async function deliver(deps: NotificationDeps, channels: Record<ChannelName, Channel>, job: Job<NotifyJobData>): Promise<void> {
+async function deliver(deps: NotificationWorkerDeps, job: Job<NotifyJobData>): Promise<void> {
+  const { channels } = deps;
   const em = deps.orm.em.fork();
   const { notificationId } = job.data;
   const notification = await em.findOne(Notification, { id: notificationId });
@@ -96,61 +98,67 @@ async function deliver(deps: NotificationDeps, channels: Record<ChannelName, Cha
   if (failure) throw failure;
 }
 
+/** A worker's deps: the node's, and the channels it opened (closed with the worker). */
+export interface NotificationWorkerDeps extends NotificationDeps {
+  channels: Record<ChannelName, Channel>;
+}
+
+export type NotifyQueue = QueueDefinition<NotifyJobData, NotificationWorkerDeps, void>;
+
 /**
- * Starts the queue and its worker and queues every notification still pending (a node stopped
- * mid-delivery, a Redis that came back empty). `connection` is the node's shared Redis; the
- * worker gets a duplicate of it.
+ * The queue, declared from the node's settings (its retries are NOTIFY_ATTEMPTS and
+ * NOTIFY_BACKOFF_MS). Ended jobs are removed: the database keeps every attempt, and a notification
+ * sent again by hand (failed → pending) can then be queued under the same job id.
+ */
+export function notifyQueue(settings: Pick<Settings, 'notifyAttempts' | 'notifyBackoffMs'>): NotifyQueue {
+  return defineQueue<NotifyJobData, NotificationWorkerDeps>({
+    name: NOTIFY_QUEUE,
+    jobSchema: {
+      type: 'object', additionalProperties: false, required: ['notificationId'],
+      properties: { notificationId: { type: 'integer', minimum: 1 } },
+    },
+    attempts: settings.notifyAttempts,
+    backoff: { type: 'exponential', delay: settings.notifyBackoffMs },
+    concurrency: CONCURRENCY,
+    keep: { completed: true, failed: true },
+    handler: (job, deps) => deliver(deps, job),
+    recover: async (deps) => (await pendingNotificationIds(deps.orm.em.fork())).map((notificationId) => ({ data: { notificationId }, jobId: jobId(notificationId) })),
+    // A try that failed before it could be recorded (the database was down) on the last attempt
+    // would leave the row pending with no job: mark it failed, as the processor would have.
+    async onFailedForGood(job, error, deps) {
+      await deps.orm.em.fork().nativeUpdate(Notification, { id: job.data.notificationId, status: 'pending' }, { status: 'failed', lastError: clip(error.message) });
+    },
+  });
+}
+
+/** The workflow's view of the producer: queue delivery of notifications (after their commit). */
+export function notificationEnqueuer(producer: JobProducer<NotifyJobData, NotificationWorkerDeps, void>): Pick<NotificationJobs, 'enqueue'> {
+  return {
+    enqueue: (ids) => producer.addBulk(ids.map((notificationId) => ({ data: { notificationId }, jobId: jobId(notificationId) }))),
+  };
+}
+
+/** Opens the delivery channels a notification worker sends through. */
+export function openChannels(deps: NotificationDeps): { channels: Record<ChannelName, Channel>; close(): void } {
+  const email = emailChannel(deps.settings);
+  return { channels: { webhook: webhookChannel(deps.now), email: email.send, sms: smsChannel(deps.settings) }, close: () => email.close() };
+}
+
+/**
+ * Starts a producer and a worker of the queue on `connection` and queues every notification still
+ * pending (a node stopped mid-delivery, a Redis that came back empty: again on every reconnect).
  */
 export async function startNotificationJobs(connection: Redis, prefix: string, deps: NotificationDeps): Promise<NotificationJobs> {
-  const { settings, logger } = deps;
-  // Ended jobs are removed: the database keeps every attempt, and a notification sent again by hand
-  // (failed → pending) can then be queued under the same job id.
-  const queue = new Queue<NotifyJobData>(NOTIFY_QUEUE, {
-    connection, prefix,
-    defaultJobOptions: { attempts: settings.notifyAttempts, backoff: { type: 'exponential', delay: settings.notifyBackoffMs }, removeOnComplete: true, removeOnFail: true },
-  });
-  const email = emailChannel(settings);
-  const channels: Record<ChannelName, Channel> = { webhook: webhookChannel(deps.now), email: email.send, sms: smsChannel(settings) };
-  const workerConnection = connection.duplicate();
-  // The worker's 'error' log reports an outage; without this ioredis would print every reconnect.
-  workerConnection.on('error', () => undefined);
-  const worker = new Worker<NotifyJobData>(NOTIFY_QUEUE, (job) => deliver(deps, channels, job), { connection: workerConnection, prefix, concurrency: CONCURRENCY });
-  worker.on('error', (error) => logger.error({ err: error }, 'notification worker error'));
-  // A try that failed before it could be recorded (the database was down) on the last attempt
-  // would leave the row pending with no job: mark it failed, as the processor would have.
-  worker.on('failed', (job, error) => {
-    if (!job || !(error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) return;
-    const em = deps.orm.em.fork();
-    em.nativeUpdate(Notification, { id: job.data.notificationId, status: 'pending' }, { status: 'failed', lastError: clip(error.message) })
-      .catch((err: unknown) => logger.error({ err, notificationId: job.data.notificationId }, 'could not mark the notification failed; the next restart queues it again'));
-  });
-
-  const enqueue = async (ids: readonly number[]): Promise<void> => {
-    if (ids.length === 0) return;
-    await queue.addBulk(ids.map((notificationId) => ({ name: 'notify', data: { notificationId }, opts: { jobId: jobId(notificationId) } })));
-  };
-  const requeuePending = async (): Promise<void> => {
-    await enqueue(await pendingNotificationIds(deps.orm.em.fork()));
-  };
-  await requeuePending();
-  // A Redis that comes back empty has forgotten the queued deliveries; a job id still held makes
-  // enqueueing it again change nothing.
-  let closing = false;
-  const onReady = (): void => {
-    if (closing) return;
-    requeuePending().catch((error: unknown) => logger.error({ err: error }, 'could not requeue pending notifications'));
-  };
-  connection.on('ready', onReady);
-
+  const definition = notifyQueue(deps.settings);
+  const producer = new JobProducer(definition, connection, prefix);
+  const opened = openChannels(deps);
+  const worker = await startQueueWorker(definition, { ...deps, channels: opened.channels }, producer, connection, prefix, deps.logger);
   return {
-    enqueue,
+    ...notificationEnqueuer(producer),
     async close() {
-      closing = true;
-      connection.off('ready', onReady);
       await worker.close();
-      await queue.close();
-      email.close();
-      workerConnection.disconnect();
+      await producer.close();
+      opened.close();
     },
   };
 }

@@ -85,7 +85,7 @@ async function sweepChunk(
 ): Promise<ChunkOutcome> {
   await execute(tx, 'SET LOCAL jit = off');
   // A rule change waits for the chunk (and marks its cases due again when it commits).
-  await lockRulesShared(tx);
+  await lockRulesShared(tx, deps.rules);
   const due = await claimDueCases(tx, at, chunk, caseNos);
   if (due.length === 0) return { claimed: 0, notifications: [] };
   const snapshot = deps.rules.current;

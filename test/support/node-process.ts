@@ -38,6 +38,11 @@ export interface NodeProcessOptions {
   redisUrl?: string;
   /** More environment, applied last (e.g. `{SYNC_INTERVAL_SECONDS: '5'}`). */
   env?: Record<string, string>;
+  /**
+   * Another process of the same node: this database and queue prefix instead of fresh ones (e.g.
+   * web and worker processes, NODE_PROCESS). `close()` then leaves the database to its owner.
+   */
+  shared?: { database: TestDatabase; queuePrefix: string };
 }
 
 export interface NodeProcess {
@@ -45,6 +50,8 @@ export interface NodeProcess {
   /** `http://127.0.0.1:<port>`: the same after `restart()`. */
   readonly url: string;
   readonly database: TestDatabase;
+  /** QUEUE_PREFIX, for another process of the same node. */
+  readonly queuePrefix: string;
   /** Whether the process is running now. */
   readonly running: boolean;
   /** A request with the admin bearer token; JSON bodies in and out (text when not JSON). */
@@ -78,9 +85,11 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-/** Starts a node process on a fresh database and waits until its /health answers 200. */
+/** Starts a node process on a fresh database (or `options.shared`) and waits until its /health answers 200. */
 export async function startNodeProcess(options: NodeProcessOptions): Promise<NodeProcess> {
-  const database = await createTestDatabase('sv_e2e');
+  const database = options.shared?.database ?? await createTestDatabase('sv_e2e');
+  const ownsDatabase = options.shared === undefined;
+  const queuePrefix = options.shared?.queuePrefix ?? uniqueQueuePrefix(`e2e-${options.code}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
@@ -96,7 +105,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     HOST: '127.0.0.1',
     PORT: String(port),
     PUBLIC_URL: url,
-    QUEUE_PREFIX: uniqueQueuePrefix(`e2e-${options.code}`),
+    QUEUE_PREFIX: queuePrefix,
     NODE_KEY_SECRET: `e2e-node-key-secret-${options.code}-0123456789`,
     SYNC_INTERVAL_SECONDS: '1',
     LOG_LEVEL: 'warn',
@@ -161,7 +170,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   try {
     await launch();
   } catch (error) {
-    await database.drop();
+    if (ownsDatabase) await database.drop();
     throw error;
   }
 
@@ -169,6 +178,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     code: options.code,
     url,
     database,
+    queuePrefix,
     get running() {
       return child !== null;
     },
@@ -184,7 +194,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     },
     async close() {
       await stop();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
 }

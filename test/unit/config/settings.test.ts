@@ -26,6 +26,14 @@ describe('settings', () => {
     expect(() => loadSettings({ ...BASE, PORT: '70000' })).to.throw(SettingsError, /PORT/);
   });
 
+  it('runs the whole node in one process and ignores X-Forwarded-For unless told otherwise', () => {
+    expect(loadSettings(BASE)).to.deep.include({ nodeProcess: 'all', trustProxy: false });
+    expect(loadSettings({ ...BASE, NODE_PROCESS: 'web', TRUST_PROXY: 'true' })).to.deep.include({ nodeProcess: 'web', trustProxy: true });
+    expect(loadSettings({ ...BASE, NODE_PROCESS: 'worker' }).nodeProcess).to.equal('worker');
+    expect(() => loadSettings({ ...BASE, NODE_PROCESS: 'api' })).to.throw(SettingsError, /NODE_PROCESS must be one of web, worker, all, got "api"/);
+    expect(() => loadSettings({ ...BASE, TRUST_PROXY: 'yes' })).to.throw(SettingsError, /TRUST_PROXY must be true or false/);
+  });
+
   it('takes defaults from config/defaults.json', () => {
     const settings = loadSettings(BASE);
     expect(settings.port).to.equal(8080);
