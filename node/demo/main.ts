@@ -12,6 +12,7 @@ import { loadSettings } from '../config/settings.ts';
 import { startNode, type NodeHandle } from '../server.ts';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { CaseSimulator } from './simulator.ts';
+import { loadWorkCalendar } from './demo-calendar.ts';
 import { WorkflowActor } from './workflow-actor.ts';
 import { ensureAppRole, ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
 import { createDemoAccounts } from './demo-accounts.ts';
@@ -97,10 +98,12 @@ try {
 
   const counties = DEMO_NODES.filter((node) => node.level === 'county');
   const seed = Number(env.DEMO_SEED ?? 20261125);
+  // The calendar files the nodes loaded (CALENDAR_DIR), so the simulated halls keep the real holidays.
+  const calendar = await loadWorkCalendar(running.get(counties[0]!.code)!.settings.calendarDir);
   const simulators = counties.map((county, index) => {
     const { departments, items } = countyCatalog(county);
     return new CaseSimulator({
-      baseUrl: urlOf(county), token: adminToken, seed: seed + index, countyCode: county.code, departments, items,
+      baseUrl: urlOf(county), token: adminToken, seed: seed + index, calendar, countyCode: county.code, departments, items,
       casesPerWorkday: Number(env.DEMO_CASES_PER_DAY ?? 150), log: (line) => say(`[${county.code}] ${line}`),
     });
   });

@@ -7,6 +7,7 @@
  * sent once its `occurredAt` has passed on `clock()`, never earlier. So a restart with the same seed
  * resends the same events, which the node counts as duplicates, and nothing conflicts.
  */
+import type { WorkCalendar } from '../calendar/work-calendar.ts';
 import { DemoClient, Stopped, describeError, excerpt, type DemoClientOptions } from './demo-client.ts';
 import {
   DEMO_COUNTY_CODE,
@@ -19,7 +20,6 @@ import {
   formatShanghai,
   generateCase,
   generateCaseNo,
-  isApproxWorkingDay,
   mulberry32,
   shanghaiDay,
   shanghaiInstant,
@@ -34,6 +34,8 @@ export interface CaseSimulatorOptions extends DemoClientOptions {
   token: string;
   /** Seed of the simulated world; the same seed always produces the same cases. */
   seed: number;
+  /** The working days: cases are accepted on them and planned against them (demo-calendar.ts). */
+  calendar: WorkCalendar;
   /** Current time; defaults to the system clock. A faster clock makes a faster demo. */
   clock?: () => Date;
   /** One-line progress messages; defaults to console.log. */
@@ -127,6 +129,7 @@ function groupByCase(pending: readonly Pending[]): Pending[] {
  */
 export class CaseSimulator {
   readonly #seed: number;
+  readonly #calendar: WorkCalendar;
   readonly #clock: () => Date;
   readonly #log: (message: string) => void;
   readonly #client: DemoClient;
@@ -147,6 +150,7 @@ export class CaseSimulator {
 
   constructor(options: CaseSimulatorOptions) {
     this.#seed = options.seed >>> 0;
+    this.#calendar = options.calendar;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? ((message) => console.log(message));
     this.#client = new DemoClient(options.baseUrl, options.token, '模拟器', this.#log, options);
@@ -263,7 +267,7 @@ export class CaseSimulator {
   }
 
   #generateDay(day: number): number {
-    if (!isApproxWorkingDay(day)) return 0;
+    if (!this.#calendar.isWorkingDay(day)) return 0;
     const rng = mulberry32(daySeed(this.#seed, day));
     const count = Math.max(1, Math.round(this.#casesPerWorkday * (0.75 + 0.5 * rng())));
     const seconds: number[] = [];
@@ -278,7 +282,7 @@ export class CaseSimulator {
       const acceptedAt = shanghaiInstant(day, second);
       const item = this.#pickItem(rng);
       const caseNo = generateCaseNo(this.#countyCode, acceptedAt, index + 1);
-      for (const event of generateCase({ rng, caseNo, item, acceptedAt })) {
+      for (const event of generateCase({ rng, caseNo, item, acceptedAt, calendar: this.#calendar })) {
         this.#pending.push({ at: Date.parse(event.occurredAt), event });
       }
     });

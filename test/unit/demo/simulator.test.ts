@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import { CaseSimulator } from '../../../node/demo/simulator.ts';
 import { DEMO_DEPARTMENTS, DEMO_ITEMS } from '../../../node/demo/catalog.ts';
+import { CALENDAR } from '../timelimits/fixtures.ts';
 
 interface Call {
   method: string;
@@ -33,7 +34,7 @@ describe('demo/simulator', function () {
 
   it('loads the catalog before any event and never posts an event from the future', async () => {
     const node = fakeNode();
-    const simulator = new CaseSimulator({ baseUrl: 'http://node.test', token: 't', seed: 7, clock: () => now, log: () => undefined, fetch: node.fetch, backfillDays: 10, casesPerWorkday: 30, intervalMs: 60_000 });
+    const simulator = new CaseSimulator({ baseUrl: 'http://node.test', token: 't', seed: 7, calendar: CALENDAR, clock: () => now, log: () => undefined, fetch: node.fetch, backfillDays: 10, casesPerWorkday: 30, intervalMs: 60_000 });
     await simulator.start();
     await simulator.stop();
 
@@ -55,7 +56,7 @@ describe('demo/simulator', function () {
     const first = fakeNode();
     const again = fakeNode(2);
     for (const node of [first, again]) {
-      const simulator = new CaseSimulator({ baseUrl: 'http://node.test', token: 't', seed: 42, clock: () => now, log: () => undefined, fetch: node.fetch, backfillDays: 5, casesPerWorkday: 20, intervalMs: 60_000, retryInitialMs: 1, retryMaxMs: 2 });
+      const simulator = new CaseSimulator({ baseUrl: 'http://node.test', token: 't', seed: 42, calendar: CALENDAR, clock: () => now, log: () => undefined, fetch: node.fetch, backfillDays: 5, casesPerWorkday: 20, intervalMs: 60_000, retryInitialMs: 1, retryMaxMs: 2 });
       await simulator.start();
       await simulator.stop();
     }
