@@ -23,6 +23,9 @@
  * | open LATE_REPORT of history    | supervisor | accepts '历史数据补录, 已复核' (the backfill is reported late by nature) |
  * | open TIME_YELLOW_LIGHT         | —          | left alone: a warning to the department                              |
  *
+ * "The department" explains as its officer and appeals as its leader; a department without staff
+ * in `departmentStaff` leaves its notices unanswered.
+ *
  * Who does what, which text and how many ticks an alert waits in a state before the next step
  * (1-3, so every state can be seen) are drawn from a PRNG seeded by (seed, alert id, step), so the
  * same seed plays the same way. A 409 (someone else moved the alert first, already appealed, appeal
