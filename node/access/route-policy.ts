@@ -61,6 +61,7 @@ export const ROUTE_POLICY: Record<string, RouteRule> = {
 
   'GET /api/v1/rules': 'rules:read',
   'GET /api/v1/alerts': 'alerts:read',
+  'GET /api/v1/alerts/counts': 'alerts:read',
   'GET /api/v1/alerts/:id': 'alerts:read',
   'POST /api/v1/alerts/sweep': 'sweep:run',
   'POST /api/v1/alerts/:id/accountability': 'alerts:decide',

@@ -3,9 +3,9 @@
  *
  * {@link generateCase} turns (rng, caseNo, item, acceptance instant, scenario) into the full list of
  * events a department's business system would report for that case, from 受理 to 办结. It is pure:
- * the same rng seed gives the same events. Lateness is planned against an approximate calendar
- * (Monday to Friday plus the 2024-2026 holidays and adjusted working days, as in config/calendars);
- * the node computes the real verdict with its own calendar.
+ * the same rng seed gives the same events. Working days come from the node's own
+ * {@link WorkCalendar} (loaded from config/calendars by demo-calendar.ts), so generated cases keep
+ * the real holidays and adjusted working days (调休) that the node judges them by.
  */
 import {
   DEMO_APPLICANT_PROFILES,
@@ -14,6 +14,8 @@ import {
   type CatalogItem,
   type LimitUnit,
 } from './catalog.ts';
+import { isoFromDay, localDayOf, type DayNumber } from '../calendar/local-date.ts';
+import type { WorkCalendar } from '../calendar/work-calendar.ts';
 // The wire types of events are the node's own (one source of truth for their shape).
 import type {
   Applicant, CaseEvent, Channel, Handler, IntakeFields, Stage as StageCode, StageAction,
@@ -36,6 +38,8 @@ export interface GenerateCaseOptions {
   item: CatalogItem;
   /** The 受理 instant; the generator expects a working day during office hours. */
   acceptedAt: Date;
+  /** The working days the case is handled on and its deadline counted in. */
+  calendar: WorkCalendar;
   /** Defaults to {@link pickScenario}. */
   scenario?: Scenario;
   /** Defaults to the item's entry in DEMO_APPLICANT_PROFILES, else a person. */
@@ -90,7 +94,7 @@ function hashString(text: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Local time in Asia/Shanghai (fixed +08:00) and an approximate working-day calendar
+// Local time in Asia/Shanghai (fixed +08:00) and the working days of the node's own calendar
 
 const MS_PER_DAY = 86_400_000;
 const OFFSET_MS = 8 * 3_600_000;
@@ -98,13 +102,13 @@ const OFFICE_OPEN = 8 * 3600 + 30 * 60;
 const OFFICE_CLOSE = 17 * 3600 + 30 * 60;
 const LAST_SECOND = 86_399;
 
-/** Local date in Asia/Shanghai of an instant, as whole days since 1970-01-01. */
-export function shanghaiDay(instant: Date): number {
-  return Math.floor((instant.getTime() + OFFSET_MS) / MS_PER_DAY);
+/** Local date in Asia/Shanghai of an instant, as whole days since 1970-01-01 (the node's {@link localDayOf}). */
+export function shanghaiDay(instant: Date): DayNumber {
+  return localDayOf(instant);
 }
 
 /** The instant of second `second` (0..86399) of local day `day`. */
-export function shanghaiInstant(day: number, second: number): Date {
+export function shanghaiInstant(day: DayNumber, second: number): Date {
   return new Date(day * MS_PER_DAY + second * 1000 - OFFSET_MS);
 }
 
@@ -115,12 +119,6 @@ function secondOfDay(instant: Date): number {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
-/** 'YYYY-MM-DD' of a local day number. */
-function isoDay(day: number): string {
-  const d = new Date(day * MS_PER_DAY);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
 /** ISO 8601 with the +08:00 offset, whole seconds: '2025-06-03T09:14:05+08:00'. */
 export function formatShanghai(instant: Date): string {
   const local = new Date(Math.floor(instant.getTime() / 1000) * 1000 + OFFSET_MS);
@@ -130,78 +128,28 @@ export function formatShanghai(instant: Date): string {
   );
 }
 
-function expand(ranges: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const range of ranges) {
-    const [from, to = from] = range.split('..');
-    if (from === undefined) continue;
-    const start = Date.parse(`${from}T00:00:00Z`) / MS_PER_DAY;
-    const end = Date.parse(`${to}T00:00:00Z`) / MS_PER_DAY;
-    for (let day = start; day <= end; day++) out.add(isoDay(day));
-  }
-  return out;
-}
-
-// Official arrangements (2025/2026 from DESIGN.md section 3, 2024 as in config/calendars); other
-// years fall back to Monday-Friday, as the node does without a calendar file.
-const HOLIDAYS = expand([
-  '2024-01-01', '2024-02-10..2024-02-17', '2024-04-04..2024-04-06', '2024-05-01..2024-05-05',
-  '2024-06-10', '2024-09-15..2024-09-17', '2024-10-01..2024-10-07',
-  '2025-01-01', '2025-01-28..2025-02-04', '2025-04-04..2025-04-06', '2025-05-01..2025-05-05',
-  '2025-05-31..2025-06-02', '2025-10-01..2025-10-08',
-  '2026-01-01..2026-01-03', '2026-02-15..2026-02-23', '2026-04-04..2026-04-06', '2026-05-01..2026-05-05',
-  '2026-06-19..2026-06-21', '2026-09-25..2026-09-27', '2026-10-01..2026-10-07',
-]);
-const ADJUSTED_WORKDAYS = expand([
-  '2024-02-04', '2024-02-18', '2024-04-07', '2024-04-28', '2024-05-11', '2024-09-14', '2024-09-29', '2024-10-12',
-  '2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11',
-  '2026-01-04', '2026-02-14', '2026-02-28', '2026-05-09', '2026-09-20', '2026-10-10',
-]);
-
-/**
- * Whether a local day is a working day by the demo's approximate calendar: Monday to Friday, minus
- * the 2024-2026 public holidays, plus their adjusted working weekend days.
- */
-export function isApproxWorkingDay(day: number): boolean {
-  const iso = isoDay(day);
-  if (ADJUSTED_WORKDAYS.has(iso)) return true;
-  if (HOLIDAYS.has(iso)) return false;
-  const weekday = (((day + 4) % 7) + 7) % 7; // day 0 (1970-01-01) was a Thursday
-  return weekday !== 0 && weekday !== 6;
-}
-
-/** The n-th working day after `day` (n = 0: `day` itself). */
-function addWorkingDays(day: number, n: number): number {
-  let d = day;
-  for (let left = n; left > 0; ) {
-    d++;
-    if (isApproxWorkingDay(d)) left--;
-  }
-  return d;
-}
-
 /** Working days in [from, to], with `from` always first (the acceptance day counts as a handling day). */
-function handlingDays(from: number, to: number): number[] {
+function handlingDays(calendar: WorkCalendar, from: DayNumber, to: DayNumber): DayNumber[] {
   const days = [from];
-  for (let d = from + 1; d <= to; d++) if (isApproxWorkingDay(d)) days.push(d);
+  for (let d = from + 1; d <= to; d++) if (calendar.isWorkingDay(d)) days.push(d);
   return days;
 }
 
 /** Latest working day in [floor, day], or `floor` when there is none. */
-function workingDayOnOrBefore(day: number, floor: number): number {
-  for (let d = day; d > floor; d--) if (isApproxWorkingDay(d)) return d;
+function workingDayOnOrBefore(calendar: WorkCalendar, day: DayNumber, floor: DayNumber): DayNumber {
+  for (let d = day; d > floor; d--) if (calendar.isWorkingDay(d)) return d;
   return floor;
 }
 
 /**
- * Deadline by the rules of DESIGN.md section 3 with one closed pause (S, E]: the n-th counting day
- * after `accepted`, n = 0 meaning the acceptance day itself.
+ * Deadline by the rules of the node (README, time rules) with one closed pause (S, E]: the n-th
+ * counting day after `accepted`, n = 0 meaning the acceptance day itself.
  */
-function deadline(accepted: number, n: number, unit: LimitUnit, pause?: { from: number; to: number }): number {
+function deadline(calendar: WorkCalendar, accepted: DayNumber, n: number, unit: LimitUnit, pause?: { from: DayNumber; to: DayNumber }): DayNumber {
   let d = accepted;
   for (let left = n; left > 0; ) {
     d++;
-    const counts = unit === 'calendarDay' || isApproxWorkingDay(d);
+    const counts = unit === 'calendarDay' || calendar.isWorkingDay(d);
     const paused = pause !== undefined && d > pause.from && d <= pause.to;
     if (counts && !paused) left--;
   }
@@ -344,7 +292,7 @@ export function generateCaseNo(countyCode: string, acceptedAt: Date, sequence: n
   if (!Number.isInteger(sequence) || sequence < 1 || sequence > 999_999) {
     throw new RangeError(`sequence must be 1..999999: ${sequence}`);
   }
-  return `${countyCode}${isoDay(shanghaiDay(acceptedAt)).replaceAll('-', '')}${pad(sequence, 6)}`;
+  return `${countyCode}${isoFromDay(shanghaiDay(acceptedAt)).replaceAll('-', '')}${pad(sequence, 6)}`;
 }
 
 // Omit distributed over the union, so each member keeps its own fields.
@@ -438,7 +386,7 @@ function timeSteps(rng: () => number, steps: readonly Step[], acceptedAt: Date, 
  * Events lie in the future when `acceptedAt` is recent; the caller posts each when it falls due.
  */
 export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
-  const { rng, caseNo, item } = options;
+  const { rng, caseNo, item, calendar } = options;
   const scenario = options.scenario ?? pickScenario(rng, item);
   const acceptedAt = new Date(Math.floor(options.acceptedAt.getTime() / 1000) * 1000);
   const profile = options.applicantProfile ?? DEMO_APPLICANT_PROFILES[item.itemCode] ?? { kind: 'person' };
@@ -473,7 +421,7 @@ export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
 
   const denied = scenario !== 'open' && scenario !== 'immediate' && rng() < 0.07;
   const steps: Step[] = [];
-  const due = deadline(a, n, unit);
+  const due = deadline(calendar, a, n, unit);
 
   if (scenario === 'immediate') {
     const drafts = [
@@ -486,7 +434,7 @@ export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
     }
   } else if (scenario === 'open') {
     // Stalled after 承办 (and sometimes 审核): only the light and the cards move.
-    const horizon = handlingDays(a, addWorkingDays(a, Math.max(1, Math.floor(n / 2))));
+    const horizon = handlingDays(calendar, a, calendar.nthWorkingDayAfter(a, Math.max(1, Math.floor(n / 2))));
     const drafts = [stage(rng, item, 'undertake'), ...(rng() < 0.5 ? [stage(rng, item, 'review')] : [])];
     spread(rng, horizon, drafts.length).forEach((day, i) => {
       const event = drafts[i];
@@ -494,13 +442,13 @@ export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
     });
   } else if (scenario === 'suspended') {
     // With a 1-day limit the pause must start on the acceptance day to leave any time after it.
-    const undertakeDay = n <= 1 ? a : pick(rng, handlingDays(a, addWorkingDays(a, 1)));
+    const undertakeDay = n <= 1 ? a : pick(rng, handlingDays(calendar, a, calendar.nthWorkingDayAfter(a, 1)));
     // Start the pause on a working day before the original deadline, so time is still left after it.
-    const candidates = handlingDays(undertakeDay, Math.max(undertakeDay, workingDayOnOrBefore(due - 1, undertakeDay)));
+    const candidates = handlingDays(calendar, undertakeDay, Math.max(undertakeDay, workingDayOnOrBefore(calendar, due - 1, undertakeDay)));
     const from = pick(rng, candidates.slice(0, Math.max(1, Math.ceil(candidates.length / 2))));
     const special = rng() < 0.55;
     const plannedDays = special ? randInt(rng, 5, 15) : randInt(rng, 3, 10);
-    const to = addWorkingDays(from, randInt(rng, 1, plannedDays));
+    const to = calendar.nthWorkingDayAfter(from, randInt(rng, 1, plannedDays));
     let suspension: Draft;
     if (special) {
       const [kind, reason] = pick(rng, SPECIAL_PROCEDURES);
@@ -508,14 +456,14 @@ export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
     } else {
       suspension = { type: 'suspended', procedure: 'supplement', reason: pick(rng, SUPPLEMENT_REASONS), plannedDays, plannedUnit: 'workday' };
     }
-    const extended = deadline(a, n, unit, { from, to });
-    const tail = handlingDays(to, Math.max(to, extended));
+    const extended = deadline(calendar, a, n, unit, { from, to });
+    const tail = handlingDays(calendar, to, Math.max(to, extended));
     const conclusion = pick(rng, tail.slice(Math.floor(tail.length / 2)));
     const afterResume = handlingDrafts(rng, item, denied, 0.1).slice(1);
     steps.push({ day: undertakeDay, event: stage(rng, item, 'undertake') });
     steps.push({ day: from, event: suspension });
     steps.push({ day: to, event: { type: 'resumed' } });
-    spread(rng, handlingDays(to, conclusion), afterResume.length).forEach((day, i) => {
+    spread(rng, handlingDays(calendar, to, conclusion), afterResume.length).forEach((day, i) => {
       const event = afterResume[i];
       if (event) steps.push({ day, event });
     });
@@ -523,16 +471,16 @@ export function generateCase(options: GenerateCaseOptions): DemoCaseEvent[] {
   } else {
     let conclusion: number;
     if (scenario === 'late') {
-      conclusion = addWorkingDays(due, randInt(rng, 2, 7));
+      conclusion = calendar.nthWorkingDayAfter(due, randInt(rng, 2, 7));
     } else if (scenario === 'early') {
-      const before = handlingDays(a, due - 1);
+      const before = handlingDays(calendar, a, due - 1);
       conclusion = n === 0 ? a : pick(rng, before.slice(0, Math.max(1, Math.ceil(before.length / 2))));
     } else {
-      const last = workingDayOnOrBefore(due, a);
-      conclusion = rng() < 0.65 ? last : workingDayOnOrBefore(last - 1, a);
+      const last = workingDayOnOrBefore(calendar, due, a);
+      conclusion = rng() < 0.65 ? last : workingDayOnOrBefore(calendar, last - 1, a);
     }
     const drafts = handlingDrafts(rng, item, denied, scenario === 'late' ? 0.5 : 0.08);
-    spread(rng, handlingDays(a, conclusion), drafts.length).forEach((day, i) => {
+    spread(rng, handlingDays(calendar, a, conclusion), drafts.length).forEach((day, i) => {
       const event = drafts[i];
       if (event) steps.push({ day, event });
     });

@@ -1,8 +1,11 @@
 /**
- * The demo's HTTP client of a node: bearer token, JSON in and out, and patience. Network errors,
+ * The demo's HTTP client of a node: credentials, JSON in and out, and patience. Network errors,
  * timeouts, 5xx and 429 are retried with exponential backoff until they pass or `stop()` is called;
- * a 4xx answer goes back to the caller. The simulator and the workflow actor both talk through it.
+ * a 401 renews the caller's token once and sends the request again (it was refused before anything
+ * was done); any other 4xx answer goes back to the caller. The simulator and the workflow actor
+ * both talk through it, each request as the person or system it names (demo-sessions.ts).
  */
+import type { Credentials } from './demo-sessions.ts';
 
 /** Backoff and transport settings shared by the demo's loops. */
 export interface DemoClientOptions {
@@ -43,7 +46,7 @@ export function excerpt(body: unknown): string {
 
 export class DemoClient {
   readonly #baseUrl: string;
-  readonly #token: string;
+  readonly #credentials: Credentials;
   readonly #log: (message: string) => void;
   /** Names the loop in retry messages, e.g. '模拟器'. */
   readonly #label: string;
@@ -54,10 +57,11 @@ export class DemoClient {
   #stopping = false;
   #wake: (() => void) | undefined;
 
-  constructor(baseUrl: string, token: string, label: string, log: (message: string) => void, options: DemoClientOptions = {}) {
+  /** `credentials`: whom requests are sent as unless a request names someone else. */
+  constructor(baseUrl: string, credentials: Credentials, label: string, log: (message: string) => void, options: DemoClientOptions = {}) {
     // Fail fast on a bad origin instead of retrying it forever.
     this.#baseUrl = new URL(baseUrl).origin;
-    this.#token = token;
+    this.#credentials = credentials;
     this.#label = label;
     this.#log = log;
     this.#retryInitialMs = options.retryInitialMs ?? 500;
@@ -78,35 +82,49 @@ export class DemoClient {
   }
 
   /**
-   * One HTTP request, retried with exponential backoff on network errors, timeouts, 5xx and 429.
-   * A 4xx answer is returned to the caller; stop() interrupts the backoff, not the request.
+   * One HTTP request as `as` (default: the client's credentials), retried with exponential backoff
+   * on network errors, timeouts, 5xx and 429, and once with a renewed token after a 401. Any other
+   * 4xx answer is returned to the caller; stop() interrupts the backoff, not the request.
    */
-  async request(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<HttpAnswer> {
+  async request(method: 'GET' | 'PUT' | 'PATCH' | 'POST', path: string, body?: unknown, as: Credentials = this.#credentials): Promise<HttpAnswer> {
     let delay = this.#retryInitialMs;
+    let renewed = false;
     for (let attempt = 1; ; attempt++) {
       if (this.#stopping) throw new Stopped();
       try {
-        const response = await this.#fetch(`${this.#baseUrl}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${this.#token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(this.#requestTimeoutMs),
-        });
-        const text = await response.text();
-        if (response.status >= 500 || response.status === 429) throw new RetryableAnswer(`HTTP ${response.status} ${excerpt(text)}`);
-        let parsed: unknown = text;
-        try {
-          parsed = text === '' ? undefined : JSON.parse(text);
-        } catch {
-          // Not JSON: keep the text for the log.
+        const token = await as.bearer((signInPath, signInBody) => this.#send('POST', signInPath, signInBody, null));
+        const answer = await this.#send(method, path, body, token);
+        if (answer.status === 401 && !renewed) {
+          as.refused(token);
+          renewed = true;
+          continue;
         }
-        return { status: response.status, body: parsed };
+        return answer;
       } catch (error) {
-        this.#log(`${this.#label}: 请求失败，${(delay / 1000).toFixed(1)} 秒后重试 ${method} ${path} failed (attempt ${attempt}: ${describeError(error)})`);
+        this.#log(`${this.#label}: 请求失败，${(delay / 1000).toFixed(1)} 秒后重试 ${method} ${path} failed (attempt ${attempt}, ${as.actor}: ${describeError(error)})`);
         await this.sleep(delay);
         delay = Math.min(delay * 2, this.#retryMaxMs);
       }
     }
+  }
+
+  /** One request; throws on 5xx and 429 (to be retried), answers anything else. */
+  async #send(method: string, path: string, body: unknown, token: string | null): Promise<HttpAnswer> {
+    const response = await this.#fetch(`${this.#baseUrl}${path}`, {
+      method,
+      headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.#requestTimeoutMs),
+    });
+    const text = await response.text();
+    if (response.status >= 500 || response.status === 429) throw new RetryableAnswer(`HTTP ${response.status} ${excerpt(text)}`);
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text for the log.
+    }
+    return { status: response.status, body: parsed };
   }
 
   /** Waits `ms`, or less if stop() is called. */

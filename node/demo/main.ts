@@ -3,18 +3,25 @@
  * (node/demo/topology.ts), each a full node with its own database on one PostgreSQL (embedded
  * unless DATABASE_URL names a server), listening on PORT .. PORT+3 (default 8080-8083), enrolled
  * through their HTTP APIs, syncing upward every SYNC_INTERVAL_SECONDS (default 10), with a case
- * simulator feeding each county and a workflow actor (node/demo/workflow-actor.ts) playing each
- * county's supervisors and departments on its alerts. Restarting it reuses the databases and
- * enrolls nothing twice. Runs until Ctrl-C.
+ * simulator feeding each county as its department system (an API client) and a workflow actor
+ * (node/demo/workflow-actor.ts) playing each county's supervisor and department staff on its
+ * alerts, each signed in as their own demo account (demo-accounts.ts), which it prints for every
+ * node with this start's passwords. Restarting it reuses the databases and enrolls nothing twice.
+ * Runs until Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { loadSettings } from '../config/settings.ts';
 import { startNode, type NodeHandle } from '../server.ts';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
+import { ROLE_LABELS } from '../access/principal.ts';
 import { CaseSimulator } from './simulator.ts';
-import { WorkflowActor } from './workflow-actor.ts';
+import { loadWorkCalendar } from './demo-calendar.ts';
+import { WorkflowActor, type DepartmentStaff } from './workflow-actor.ts';
 import { ensureAppRole, ensureDatabase, ensureRedis, startEmbeddedPostgres } from './embedded-services.ts';
-import { createDemoAccounts } from './demo-accounts.ts';
+import { NODE_PEOPLE, createDemoAccounts, departmentPeople, registerDemoSystem, staffLogin, type DemoAccount, type DemoSystem } from './demo-accounts.ts';
+import { ClientSession, UserSession, bootstrapToken } from './demo-sessions.ts';
+import { DemoClient } from './demo-client.ts';
+import { loadCatalog } from './catalog-loader.ts';
 import { DEMO_NODES, countyCatalog, nodeName, type DemoNode } from './topology.ts';
 import { enrollOverHttp } from './enroll.ts';
 
@@ -80,6 +87,8 @@ try {
       NODE_CODE: node.code, NODE_LEVEL: node.level, NODE_NAME: nodeName(node), PORT: String(basePort + node.portOffset),
       PUBLIC_URL: urlOf(node), PARENT_URL: parent ? urlOf(parent) : '', QUEUE_PREFIX: `${env.QUEUE_PREFIX ?? 'sv-demo'}-${node.code}`,
       SYNC_INTERVAL_SECONDS: env.SYNC_INTERVAL_SECONDS ?? '10', LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+      // Every demo person signs in from this one address (the limit counts per address).
+      RATE_LIMIT_LOGIN_PER_MINUTE: env.RATE_LIMIT_LOGIN_PER_MINUTE ?? '200',
     });
     const handle = await startNode(settings);
     stops.push(() => handle.close());
@@ -95,13 +104,37 @@ try {
     say(`登记 (enrollment) ${node.code} -> ${parent.code}: ${done}`);
   }
 
+  // Each node's people; on a county first its catalog, which its staff and its system are bound to.
   const counties = DEMO_NODES.filter((node) => node.level === 'county');
+  const accountsOf = new Map<string, DemoAccount[]>();
+  const systemOf = new Map<string, DemoSystem>();
+  for (const node of DEMO_NODES) {
+    const people = [...NODE_PEOPLE];
+    if (node.level === 'county') {
+      const catalog = countyCatalog(node);
+      const log = (line: string): void => say(`[${node.code}] ${line}`);
+      await loadCatalog(new DemoClient(urlOf(node), bootstrapToken(adminToken), '目录', log), catalog, log);
+      people.push(...departmentPeople(catalog.departments));
+      systemOf.set(node.code, await registerDemoSystem(urlOf(node), adminToken, `${node.place}部门业务系统`, catalog.departments.map((department) => department.code)));
+    }
+    accountsOf.set(node.code, await createDemoAccounts(urlOf(node), adminToken, people));
+  }
+  const accountOf = (node: DemoNode, login: string): DemoAccount => {
+    const account = accountsOf.get(node.code)?.find((candidate) => candidate.login === login);
+    if (!account) throw new Error(`no demo account ${login} on ${node.code}`);
+    return account;
+  };
+  const sessionOf = (node: DemoNode, login: string): UserSession => new UserSession(login, accountOf(node, login).password);
+
   const seed = Number(env.DEMO_SEED ?? 20261125);
+  // The calendar files the nodes loaded (CALENDAR_DIR), so the simulated halls keep the real holidays.
+  const calendar = await loadWorkCalendar(running.get(counties[0]!.code)!.settings.calendarDir);
   const simulators = counties.map((county, index) => {
-    const { departments, items } = countyCatalog(county);
+    const { items } = countyCatalog(county);
+    const system = systemOf.get(county.code)!;
     return new CaseSimulator({
-      baseUrl: urlOf(county), token: adminToken, seed: seed + index, countyCode: county.code, departments, items,
-      casesPerWorkday: Number(env.DEMO_CASES_PER_DAY ?? 150), log: (line) => say(`[${county.code}] ${line}`),
+      baseUrl: urlOf(county), credentials: new ClientSession(system.clientId, system.clientSecret), seed: seed + index, calendar,
+      countyCode: county.code, items, casesPerWorkday: Number(env.DEMO_CASES_PER_DAY ?? 150), log: (line) => say(`[${county.code}] ${line}`),
     });
   });
   for (const simulator of simulators) stops.push(() => simulator.stop());
@@ -135,19 +168,40 @@ try {
   say(`  curl ${auth} '${countyA}/api/v1/alerts?status=notified&limit=5'`);
   say(`  curl ${auth} ${countyA}/api/v1/alerts/1   # one alert with its transitions`);
   say(`  curl ${auth} ${countyA}/api/v1/rules`);
+  say(`  curl ${auth} '${countyA}/api/v1/alerts/counts?groupBy=department'`);
+  say(`  curl ${auth} '${countyA}/api/v1/audit?limit=20'   # who did what: user:<login>, client:<id>`);
   say(`  curl ${province}/health`);
-  const accounts = await createDemoAccounts(countyA!, adminToken, countyCatalog(counties[0]!).departments[0]!.code);
-  say(`演示账号 (demo accounts on ${counties[0]!.code}; sign in, then use the accessToken as the bearer token):`);
-  for (const account of accounts) say(`  ${account.login} / ${account.password}  (${account.role}${account.departments.length > 0 ? ` ${account.departments.join(',')}` : ''})`);
-  say(`  curl -H 'content-type: application/json' -d '{"login":"${accounts[2]!.login}","password":"${accounts[2]!.password}"}' ${countyA}/api/v1/auth/login`);
+  say('演示账号 (demo accounts, new passwords each start; sign in at the URL, then use the accessToken as the bearer token):');
+  for (const node of DEMO_NODES) {
+    say(`  ${nodeName(node)} ${node.code}  POST ${urlOf(node)}/api/v1/auth/login`);
+    for (const account of accountsOf.get(node.code)!.filter((candidate) => candidate.departments.length === 0)) {
+      say(`    ${ROLE_LABELS[account.role]} ${account.role.padEnd(10)}  ${account.login} / ${account.password}`);
+    }
+    if (node.level !== 'county') continue;
+    for (const department of countyCatalog(node).departments) {
+      const officer = accountOf(node, staffLogin('departmentOfficer', department.code));
+      const leader = accountOf(node, staffLogin('departmentLeader', department.code));
+      say(`    ${department.name}: ${ROLE_LABELS.departmentOfficer} ${officer.login} / ${officer.password} · ${ROLE_LABELS.departmentLeader} ${leader.login} / ${leader.password}`);
+    }
+    const system = systemOf.get(node.code)!;
+    say(`    ${ROLE_LABELS.departmentClient} (client credentials) ${system.name}: client_id ${system.clientId} (its secret stays with the simulator)`);
+  }
+  const example = accountOf(counties[0]!, NODE_PEOPLE[0]!.login);
+  say(`  curl -H 'content-type: application/json' -d '{"login":"${example.login}","password":"${example.password}"}' ${countyA}/api/v1/auth/login`);
   say('按 Ctrl-C 停止 (Ctrl-C stops the demo).');
 
   // The people of each county's warning-and-correction workflow, through the API (stopped before
   // the simulators). LATE_REPORT alerts on events that occurred before now are the backfill's.
-  const actors = counties.map((county, index) => new WorkflowActor({
-    baseUrl: urlOf(county), token: adminToken, seed: seed + index, historyBefore: new Date(),
-    log: (line) => say(`[${county.code}] ${line}`),
-  }));
+  const actors = counties.map((county, index) => {
+    const departmentStaff = new Map<string, DepartmentStaff>(countyCatalog(county).departments.map((department) => [department.code, {
+      officer: sessionOf(county, staffLogin('departmentOfficer', department.code)),
+      leader: sessionOf(county, staffLogin('departmentLeader', department.code)),
+    }]));
+    return new WorkflowActor({
+      baseUrl: urlOf(county), supervisor: sessionOf(county, NODE_PEOPLE[0]!.login), departmentStaff, seed: seed + index,
+      historyBefore: new Date(), log: (line) => say(`[${county.code}] ${line}`),
+    });
+  });
   for (const actor of actors) {
     stops.push(() => actor.stop());
     actor.start();

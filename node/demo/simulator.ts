@@ -1,5 +1,7 @@
 /**
- * Feeds a running node with a county's worth of realistic cases, through its public HTTP API.
+ * Feeds a running node with a county's worth of realistic cases, through its public HTTP API, as
+ * the county's department system (an API client, client credentials): the audit trail shows the
+ * events as `client:<id>`. The catalog is loaded beforehand (catalog-loader.ts).
  *
  * The simulated world is a pure function of the seed: every working day gets a schedule of cases
  * (acceptance times, items, scenarios) drawn from a PRNG seeded by (seed, day), and each case's full
@@ -7,19 +9,14 @@
  * sent once its `occurredAt` has passed on `clock()`, never earlier. So a restart with the same seed
  * resends the same events, which the node counts as duplicates, and nothing conflicts.
  */
+import type { WorkCalendar } from '../calendar/work-calendar.ts';
 import { DemoClient, Stopped, describeError, excerpt, type DemoClientOptions } from './demo-client.ts';
-import {
-  DEMO_COUNTY_CODE,
-  DEMO_DEPARTMENTS,
-  DEMO_ITEMS,
-  type CatalogDepartment,
-  type CatalogItem,
-} from './catalog.ts';
+import type { Credentials } from './demo-sessions.ts';
+import { DEMO_COUNTY_CODE, DEMO_ITEMS, type CatalogItem } from './catalog.ts';
 import {
   formatShanghai,
   generateCase,
   generateCaseNo,
-  isApproxWorkingDay,
   mulberry32,
   shanghaiDay,
   shanghaiInstant,
@@ -30,10 +27,12 @@ import {
 export interface CaseSimulatorOptions extends DemoClientOptions {
   /** The node's origin, e.g. 'http://localhost:3000'. */
   baseUrl: string;
-  /** Bearer token of a department or admin account allowed to write the catalog and events. */
-  token: string;
+  /** Who reports the events: a department system of the county's departments (a ClientSession). */
+  credentials: Credentials;
   /** Seed of the simulated world; the same seed always produces the same cases. */
   seed: number;
+  /** The working days: cases are accepted on them and planned against them (demo-calendar.ts). */
+  calendar: WorkCalendar;
   /** Current time; defaults to the system clock. A faster clock makes a faster demo. */
   clock?: () => Date;
   /** One-line progress messages; defaults to console.log. */
@@ -48,8 +47,6 @@ export interface CaseSimulatorOptions extends DemoClientOptions {
   batchSize?: number;
   /** Defaults to DEMO_COUNTY_CODE. */
   countyCode?: string;
-  /** Defaults to DEMO_DEPARTMENTS. */
-  departments?: readonly CatalogDepartment[];
   /** Defaults to DEMO_ITEMS. */
   items?: readonly CatalogItem[];
 }
@@ -116,17 +113,18 @@ function groupByCase(pending: readonly Pending[]): Pending[] {
 }
 
 /**
- * Loads the demo catalog into a node, backfills a month of cases, then keeps posting the events
+ * Backfills a month of cases into a node whose catalog is loaded, then keeps posting the events
  * that fall due, every few seconds, until stopped.
  *
  * @example
- * const sim = new CaseSimulator({ baseUrl: 'http://localhost:3000', token, seed: 20250603 });
- * await sim.start(); // catalog and backfill done; live feeding continues in the background
+ * const sim = new CaseSimulator({ baseUrl: 'http://localhost:3000', credentials: new ClientSession(id, secret), seed: 20250603, calendar });
+ * await sim.start(); // backfill done; live feeding continues in the background
  * // ...
  * await sim.stop();
  */
 export class CaseSimulator {
   readonly #seed: number;
+  readonly #calendar: WorkCalendar;
   readonly #clock: () => Date;
   readonly #log: (message: string) => void;
   readonly #client: DemoClient;
@@ -135,7 +133,6 @@ export class CaseSimulator {
   readonly #casesPerWorkday: number;
   readonly #batchSize: number;
   readonly #countyCode: string;
-  readonly #departments: readonly CatalogDepartment[];
   readonly #items: readonly CatalogItem[];
   readonly #itemWeights: readonly number[];
 
@@ -147,15 +144,15 @@ export class CaseSimulator {
 
   constructor(options: CaseSimulatorOptions) {
     this.#seed = options.seed >>> 0;
+    this.#calendar = options.calendar;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? ((message) => console.log(message));
-    this.#client = new DemoClient(options.baseUrl, options.token, '模拟器', this.#log, options);
+    this.#client = new DemoClient(options.baseUrl, options.credentials, '模拟器', this.#log, options);
     this.#intervalMs = options.intervalMs ?? 5_000;
     this.#backfillDays = options.backfillDays ?? 30;
     this.#casesPerWorkday = options.casesPerWorkday ?? 40;
     this.#batchSize = Math.min(MAX_BATCH, Math.max(1, Math.floor(options.batchSize ?? MAX_BATCH)));
     this.#countyCode = options.countyCode ?? DEMO_COUNTY_CODE;
-    this.#departments = options.departments ?? DEMO_DEPARTMENTS;
     this.#items = options.items ?? DEMO_ITEMS;
     if (this.#items.length === 0) throw new RangeError('CaseSimulator: the catalog has no items');
     // 即办件 and 不动产登记 are the busiest windows of a county hall.
@@ -173,8 +170,8 @@ export class CaseSimulator {
   }
 
   /**
-   * Loads the catalog (idempotent PUTs), posts the last `backfillDays` of history, then returns,
-   * leaving a background loop that posts newly due events every `intervalMs`.
+   * Posts the last `backfillDays` of history, then returns, leaving a background loop that posts
+   * newly due events every `intervalMs`.
    * Network errors are retried with backoff until they pass or stop() is called.
    */
   start(): Promise<void> {
@@ -192,7 +189,6 @@ export class CaseSimulator {
 
   async #boot(): Promise<void> {
     try {
-      await this.#loadCatalog();
       const cases = this.#generateUntil(shanghaiDay(this.#clock()));
       this.#log(
         `模拟器: 补录最近 ${this.#backfillDays} 天的办件 backfilling ${cases} cases ` +
@@ -225,28 +221,6 @@ export class CaseSimulator {
     );
   }
 
-  async #loadCatalog(): Promise<void> {
-    let failures = 0;
-    for (const { code, name } of this.#departments) {
-      const answer = await this.#client.request('PUT', `/api/v1/departments/${encodeURIComponent(code)}`, { name });
-      if (answer.status >= 400) {
-        failures++;
-        this.#log(`模拟器: 部门 ${code} 加载失败 department refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
-      }
-    }
-    for (const { itemCode, ...body } of this.#items) {
-      const answer = await this.#client.request('PUT', `/api/v1/items/${encodeURIComponent(itemCode)}`, body);
-      if (answer.status >= 400) {
-        failures++;
-        this.#log(`模拟器: 事项 ${itemCode} 加载失败 item refused: HTTP ${answer.status} ${excerpt(answer.body)}`);
-      }
-    }
-    this.#log(
-      `模拟器: 已加载事项目录 catalog loaded (${this.#departments.length} departments, ` +
-        `${this.#items.length} items, ${failures} refused)`,
-    );
-  }
-
   /**
    * Schedules every day not scheduled yet, up to `today` (the first call goes back `backfillDays`).
    * @returns the number of cases scheduled.
@@ -263,7 +237,7 @@ export class CaseSimulator {
   }
 
   #generateDay(day: number): number {
-    if (!isApproxWorkingDay(day)) return 0;
+    if (!this.#calendar.isWorkingDay(day)) return 0;
     const rng = mulberry32(daySeed(this.#seed, day));
     const count = Math.max(1, Math.round(this.#casesPerWorkday * (0.75 + 0.5 * rng())));
     const seconds: number[] = [];
@@ -278,7 +252,7 @@ export class CaseSimulator {
       const acceptedAt = shanghaiInstant(day, second);
       const item = this.#pickItem(rng);
       const caseNo = generateCaseNo(this.#countyCode, acceptedAt, index + 1);
-      for (const event of generateCase({ rng, caseNo, item, acceptedAt })) {
+      for (const event of generateCase({ rng, caseNo, item, acceptedAt, calendar: this.#calendar })) {
         this.#pending.push({ at: Date.parse(event.occurredAt), event });
       }
     });

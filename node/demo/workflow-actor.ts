@@ -1,6 +1,9 @@
 /**
  * Plays the people of a county's warning-and-correction workflow (预警纠错) against a running node,
  * through its public HTTP API, so that the demo's alerts do not just pile up but are worked through.
+ * Each signs in as themselves (demo-sessions.ts): the supervisor reads the lists and decides, a
+ * department's officer (经办人) explains its notices and its leader (负责人) signs its appeals, so
+ * the alert history and the audit trail name the people (`user:<login>`).
  *
  * Every tick (default 10 s) it reads the alert lists page by page (newest first) and takes at most
  * `maxActionsPerTick` actions (default 50): four fifths for the workflow (each list an equal share,
@@ -20,6 +23,9 @@
  * | open LATE_REPORT of history    | supervisor | accepts '历史数据补录, 已复核' (the backfill is reported late by nature) |
  * | open TIME_YELLOW_LIGHT         | —          | left alone: a warning to the department                              |
  *
+ * "The department" explains as its officer and appeals as its leader; a department without staff
+ * in `departmentStaff` leaves its notices unanswered.
+ *
  * Who does what, which text and how many ticks an alert waits in a state before the next step
  * (1-3, so every state can be seen) are drawn from a PRNG seeded by (seed, alert id, step), so the
  * same seed plays the same way. A 409 (someone else moved the alert first, already appealed, appeal
@@ -28,13 +34,22 @@
 import { ALERT_STATUSES, ALERT_STATUS_LABELS, type AlertStatus } from '../supervision/alert-workflow.ts';
 import { formatShanghai, mulberry32 } from './case-scenarios.ts';
 import { DemoClient, Stopped, describeError, excerpt, type DemoClientOptions, type HttpAnswer } from './demo-client.ts';
+import type { Credentials } from './demo-sessions.ts';
+
+/** The people of one department: its officer explains, its leader appeals. */
+export interface DepartmentStaff {
+  officer: Credentials;
+  leader: Credentials;
+}
 
 /** Settings of a {@link WorkflowActor}. */
 export interface WorkflowActorOptions extends DemoClientOptions {
   /** The node's origin, e.g. 'http://127.0.0.1:8082'. */
   baseUrl: string;
-  /** Bearer token allowed to read alerts and take every workflow action (the demo's admin token). */
-  token: string;
+  /** The county's supervisor (监察员): reads every list, issues notices and decides. */
+  supervisor: Credentials;
+  /** Each department's staff, by department code; alerts of a department not here get no answer. */
+  departmentStaff: ReadonlyMap<string, DepartmentStaff>;
   /** Seed of the people's choices. */
   seed: number;
   /** Current time; defaults to the system clock. */
@@ -84,6 +99,7 @@ export interface WorkflowCounts {
 interface AlertView {
   id: number;
   rule: string;
+  departmentCode: string | null;
   status: AlertStatus;
   appealDueOn: string | null;
   hasNotice: boolean;
@@ -172,7 +188,7 @@ function toAlert(value: unknown): AlertView | null {
   if (!isRecord(value) || typeof value.id !== 'number' || typeof value.rule !== 'string' || !isStatus(value.status)) return null;
   const occurredAt = isRecord(value.details) && typeof value.details.occurredAt === 'string' ? value.details.occurredAt : null;
   return {
-    id: value.id, rule: value.rule, status: value.status,
+    id: value.id, rule: value.rule, departmentCode: typeof value.departmentCode === 'string' ? value.departmentCode : null, status: value.status,
     appealDueOn: typeof value.appealDueOn === 'string' ? value.appealDueOn : null,
     hasNotice: isRecord(value.notice), occurredAt,
   };
@@ -227,7 +243,7 @@ const zeroCounts = (): WorkflowCounts => ({
  * The people of one county's workflow, one tick every `intervalMs` until stopped.
  *
  * @example
- * const actor = new WorkflowActor({ baseUrl: 'http://127.0.0.1:8082', token, seed: 20261125 });
+ * const actor = new WorkflowActor({ baseUrl: 'http://127.0.0.1:8082', supervisor, departmentStaff, seed: 20261125 });
  * actor.start();
  * // ...
  * await actor.stop();
@@ -241,6 +257,8 @@ export class WorkflowActor {
   readonly #maxActions: number;
   readonly #summaryEvery: number;
   readonly #historyBeforeMs: number;
+  readonly #supervisor: Credentials;
+  readonly #departmentStaff: ReadonlyMap<string, DepartmentStaff>;
 
   /** Each alert's status when last seen, and the tick it was first seen in that status. */
   readonly #seen = new Map<number, { status: AlertStatus; tick: number }>();
@@ -259,7 +277,9 @@ export class WorkflowActor {
     this.#seed = options.seed >>> 0;
     this.#clock = options.clock ?? (() => new Date());
     this.#log = options.log ?? ((message) => console.log(message));
-    this.#client = new DemoClient(options.baseUrl, options.token, '工作流', this.#log, options);
+    this.#supervisor = options.supervisor;
+    this.#departmentStaff = options.departmentStaff;
+    this.#client = new DemoClient(options.baseUrl, options.supervisor, '工作流', this.#log, options);
     this.#intervalMs = options.intervalMs ?? 10_000;
     this.#maxActions = Math.max(1, Math.floor(options.maxActionsPerTick ?? 50));
     this.#summaryEvery = Math.max(1, Math.floor(options.summaryEveryTicks ?? 6));
@@ -479,10 +499,19 @@ export class WorkflowActor {
     return true;
   }
 
-  /** POST /api/v1/alerts/{id}/{action}; a 409 is normal, anything else refused is logged. */
+  /** Who takes `action` on `alert`: its department's officer explains, its leader appeals, the supervisor does the rest. */
+  #actorFor(alert: AlertView, action: string): Credentials | null {
+    if (action !== 'explain' && action !== 'appeal') return this.#supervisor;
+    const staff = alert.departmentCode === null ? undefined : this.#departmentStaff.get(alert.departmentCode);
+    if (!staff) return null;
+    return action === 'explain' ? staff.officer : staff.leader;
+  }
+
+  /** POST /api/v1/alerts/{id}/{action} as the person who takes it; a 409 is normal, anything else refused is logged. */
   async #act(alert: AlertView, action: string, body: Record<string, string>, counter: Counter): Promise<void> {
-    if (!this.#spend()) return;
-    const answer = await this.#client.request('POST', `/api/v1/alerts/${alert.id}/${action}`, body);
+    const actor = this.#actorFor(alert, action);
+    if (actor === null || !this.#spend()) return;
+    const answer = await this.#client.request('POST', `/api/v1/alerts/${alert.id}/${action}`, body, actor);
     if (action === 'appeal') this.#noAppeal.add(alert.id);
     if (answer.status === 200) {
       this.#counts[counter] += 1;

@@ -17,6 +17,7 @@ import { presentAccountability, presentAlert, presentTransition } from './alert-
 import { RULES } from './rules/rule-catalog.ts';
 import { RULE_CODES } from './rules/rule-types.ts';
 import type { SweepResult } from './sweep.ts';
+import { ALERT_COUNT_GROUPS, countAlerts, type AlertFilter } from './alert-counts.ts';
 
 export interface AlertRouteDeps extends ActionDeps {
   /** Runs a sweep at `at` now, in the request. */
@@ -28,6 +29,24 @@ function alertId(raw: string | undefined): number {
   const id = Number(raw);
   if (!/^\d{1,15}$/.test(raw ?? '') || !Number.isSafeInteger(id) || id < 1) throw new AppError('INVALID_PARAMETER', { field: 'id', problem: 'must be an alert id' });
   return id;
+}
+
+/** `caseNo` of the query: an exact 办件编号, or null when not given. */
+function parseCaseNo(raw: unknown): string | null {
+  if (raw === undefined || raw === '') return null;
+  const caseNo = String(raw);
+  if (!/^[\x21-\x7e]{1,50}$/.test(caseNo)) throw new AppError('INVALID_PARAMETER', { field: 'caseNo', problem: 'must be 1-50 printable ASCII characters' });
+  return caseNo;
+}
+
+/** The filters the list and the counts share. */
+function alertFilterOf(query: Record<string, unknown>): AlertFilter {
+  return {
+    status: parseEnum(query.status, 'status', ALERT_STATUSES),
+    rule: parseEnum(query.rule, 'rule', RULE_CODES),
+    departmentCode: parseCode(query.departmentCode, 'departmentCode'),
+    caseNo: parseCaseNo(query.caseNo),
+  };
 }
 
 /**
@@ -53,11 +72,7 @@ export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
     const limit = parseLimit(ctx.query.limit);
     const cursor = decodeCursor(ctx.query.cursor);
     if (cursor !== null && !/^\d{1,15}$/.test(cursor)) throw new AppError('INVALID_PARAMETER', { field: 'cursor' });
-    const status = parseEnum(ctx.query.status, 'status', ALERT_STATUSES);
-    const rule = parseEnum(ctx.query.rule, 'rule', RULE_CODES);
-    const departmentCode = parseCode(ctx.query.departmentCode, 'departmentCode');
-    const caseNo = ctx.query.caseNo === undefined || ctx.query.caseNo === '' ? null : String(ctx.query.caseNo);
-    if (caseNo !== null && !/^[\x21-\x7e]{1,50}$/.test(caseNo)) throw new AppError('INVALID_PARAMETER', { field: 'caseNo', problem: 'must be 1-50 printable ASCII characters' });
+    const { status, rule, departmentCode, caseNo } = alertFilterOf(ctx.query);
     // Newest first; the cursor is the last id seen.
     const where: Record<string, unknown> = {};
     if (status) where.status = status;
@@ -70,6 +85,13 @@ export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
     const rows = await ctx.state.em.find(Alert, where, { orderBy: { id: 'desc' }, limit: limit + 1 });
     const page = rows.slice(0, limit);
     ctx.body = { items: page.map(presentAlert), nextCursor: rows.length > limit ? encodeCursor(String(page.at(-1)!.id)) : null };
+  });
+
+  // Before '/alerts/:id', which would take 'counts' for an id.
+  router.get('/alerts/counts', async (ctx) => {
+    const groupBy = parseEnum(ctx.query.groupBy, 'groupBy', ALERT_COUNT_GROUPS);
+    if (groupBy === null) throw new AppError('INVALID_PARAMETER', { field: 'groupBy', problem: `is required: one of ${ALERT_COUNT_GROUPS.join(', ')}` });
+    ctx.body = await countAlerts(ctx.state.em, alertFilterOf(ctx.query), accessIn(ctx.state).departments, groupBy);
   });
 
   router.post('/alerts/sweep', noBody, async (ctx) => {

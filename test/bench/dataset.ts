@@ -5,9 +5,10 @@
  */
 import { DEMO_COUNTY_CODE, DEMO_DEPARTMENTS, DEMO_ITEMS, type CatalogItem } from '../../node/demo/catalog.ts';
 import {
-  formatShanghai, generateCase, generateCaseNo, isApproxWorkingDay, mulberry32, shanghaiDay, shanghaiInstant,
+  formatShanghai, generateCase, generateCaseNo, mulberry32, shanghaiDay, shanghaiInstant,
   type DemoCaseEvent,
 } from '../../node/demo/case-scenarios.ts';
+import { loadWorkCalendar } from '../../node/demo/demo-calendar.ts';
 import { progress, type HttpClient } from './support.ts';
 
 const MS_PER_DAY = 86_400_000;
@@ -19,10 +20,13 @@ const LUNCH_UNTIL = 14 * 3600;
 /** Local day number of a 'YYYY-MM-DD' date. */
 export const dayOf = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY;
 
-/** Working days (by the demo's approximate calendar) in [from, to]. */
+/** The node's working-day calendar over config/calendars, as the benchmarked node loads it. */
+const CALENDAR = await loadWorkCalendar();
+
+/** Working days (by the node's calendar) in [from, to]. */
 export function workingDays(from: string, to: string): number[] {
   const days: number[] = [];
-  for (let day = dayOf(from); day <= dayOf(to); day++) if (isApproxWorkingDay(day)) days.push(day);
+  for (let day = dayOf(from); day <= dayOf(to); day++) if (CALENDAR.isWorkingDay(day)) days.push(day);
   return days;
 }
 
@@ -92,7 +96,7 @@ export function ingestWorkload(seed: number, cases: number, passwordEvery = 10_0
     for (const [index, second] of acceptanceSeconds(rng, count).entries()) {
       const acceptedAt = shanghaiInstant(day, second);
       const caseNo = generateCaseNo(DEMO_COUNTY_CODE, acceptedAt, index + 1);
-      const history = generateCase({ rng, caseNo, item: pickItem(rng), acceptedAt });
+      const history = generateCase({ rng, caseNo, item: pickItem(rng), acceptedAt, calendar: CALENDAR });
       const intake = history[0];
       const keepPassword = caseIndex % passwordEvery === passwordEvery - 1;
       if (intake && 'queryPassword' in intake) {
@@ -153,7 +157,7 @@ export function queryWorkload(seed: number, cases: number, at: Date): QueryWorkl
     });
     if (concluded) {
       let endDay = day;
-      for (let left = Math.floor(rng() * (item.promisedLimitDays + 4)); left > 0;) if (isApproxWorkingDay(++endDay)) left--;
+      for (let left = Math.floor(rng() * (item.promisedLimitDays + 4)); left > 0;) if (CALENDAR.isWorkingDay(++endDay)) left--;
       const lateAnswer = i % 1000 === 999;
       let endAt = instantOn(endDay);
       if (endAt.getTime() <= acceptedAt.getTime()) endAt = new Date(acceptedAt.getTime() + 3_600_000);

@@ -12,14 +12,19 @@ import {
   SCENARIOS,
   generateCase,
   generateCaseNo,
-  isApproxWorkingDay,
   mulberry32,
   pickScenario,
   type DemoCaseEvent,
   type Scenario,
 } from '../../../node/demo/case-scenarios.ts';
+import { loadWorkCalendar } from '../../../node/demo/demo-calendar.ts';
+import { WorkCalendar } from '../../../node/calendar/work-calendar.ts';
+// The node's calendar over config/calendars, read by the time-limit tests' own fixture.
+import { CALENDAR } from '../timelimits/fixtures.ts';
 
-// ---- helpers that do not rely on the generator's own calendar code --------------------------
+// ---- helpers that do not rely on the generator's own code ------------------------------------
+
+const isWorkingDay = (day: number): boolean => CALENDAR.isWorkingDay(day);
 
 const MS_PER_DAY = 86_400_000;
 const LOCAL_TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})\+08:00$/;
@@ -63,7 +68,7 @@ function acceptanceInstants(count: number, seed: number): Date[] {
   const out: Date[] = [];
   while (out.length < count) {
     const day = start + Math.floor(rng() * 4 * 365);
-    if (!isApproxWorkingDay(day)) continue;
+    if (!isWorkingDay(day)) continue;
     const second = 8 * 3600 + 30 * 60 + Math.floor(rng() * 8.5 * 3600);
     out.push(new Date(day * MS_PER_DAY + second * 1000 - 8 * 3_600_000));
   }
@@ -147,10 +152,10 @@ describe('demo case scenarios', () => {
   it('gives the same events for the same seed', () => {
     for (const scenario of SCENARIOS) {
       const run = (seed: number): DemoCaseEvent[] =>
-        generateCase({ rng: mulberry32(seed), caseNo: 'C-1', item: food, acceptedAt, scenario });
+        generateCase({ rng: mulberry32(seed), caseNo: 'C-1', item: food, acceptedAt, scenario, calendar: CALENDAR });
       expect(run(7), scenario).to.deep.equal(run(7));
     }
-    const picked = (seed: number): DemoCaseEvent[] => generateCase({ rng: mulberry32(seed), caseNo: 'C-1', item: food, acceptedAt });
+    const picked = (seed: number): DemoCaseEvent[] => generateCase({ rng: mulberry32(seed), caseNo: 'C-1', item: food, acceptedAt, calendar: CALENDAR });
     expect(picked(11)).to.deep.equal(picked(11));
     expect(picked(11)).to.not.deep.equal(picked(12));
   });
@@ -176,7 +181,7 @@ describe('demo case scenarios', () => {
         for (const at of instants) {
           seq++;
           const caseNo = generateCaseNo('610203', at, seq);
-          cases.push({ item: it, scenario, at, events: generateCase({ rng: mulberry32(seq), caseNo, item: it, acceptedAt: at, scenario }) });
+          cases.push({ item: it, scenario, at, events: generateCase({ rng: mulberry32(seq), caseNo, item: it, acceptedAt: at, scenario, calendar: CALENDAR }) });
         }
       }
     }
@@ -188,7 +193,7 @@ describe('demo case scenarios', () => {
       expect(concluded, `${c.scenario} ${c.item.name}`).to.have.length(1);
       return localDay(concluded[0]?.occurredAt ?? '');
     };
-    const countsFor = (it: CatalogItem) => (day: number): boolean => it.limitUnit === 'calendarDay' || isApproxWorkingDay(day);
+    const countsFor = (it: CatalogItem) => (day: number): boolean => it.limitUnit === 'calendarDay' || isWorkingDay(day);
 
     it('produces valid events: schema, unique ids, case number, +08:00 times in order', () => {
       expect(cases.length).to.be.greaterThan(500);
@@ -213,7 +218,7 @@ describe('demo case scenarios', () => {
           expect(t, `${e.eventId} after the previous event`).to.be.greaterThan(previous);
           previous = t;
           // Office hours on working days (a step squeezed in after a late acceptance may run a little over).
-          expect(isApproxWorkingDay(localDay(e.occurredAt)), e.occurredAt).to.equal(true);
+          expect(isWorkingDay(localDay(e.occurredAt)), e.occurredAt).to.equal(true);
           expect(secondOfDay(e.occurredAt), e.occurredAt).to.be.within(8 * 3600 + 30 * 60, 18 * 3600);
         }
       }
@@ -316,6 +321,45 @@ describe('demo case scenarios', () => {
         expect(events[1]?.type).to.equal('stage');
         expect(events.some((e) => e.type === 'concluded' || e.type === 'notAccepted')).to.equal(false);
       }
+    });
+  });
+
+  describe('the calendar it is given', () => {
+    // A made-up year, so that only a generator that reads its calendar can follow it: a week of
+    // holidays (Mon 2027-03-08 to Fri 03-12) and the Saturday after it a working day.
+    const HOLIDAYS = ['2027-03-08', '2027-03-09', '2027-03-10', '2027-03-11', '2027-03-12'];
+    const SATURDAY = '2027-03-13';
+    const custom = new WorkCalendar([{ year: 2027, holidays: HOLIDAYS, workdays: [SATURDAY] }]);
+    const dayOfIso = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY;
+    const friday = new Date('2027-03-05T15:00:00+08:00');
+    const runs = DEMO_ITEMS.filter((it) => it.promisedLimitDays > 0 && it.limitUnit === 'workday').flatMap((it, i) =>
+      (['onTime', 'early', 'late', 'suspended', 'open'] as const).flatMap((scenario) => Array.from({ length: 6 }, (_, k) => ({
+        item: it, scenario, events: generateCase({ rng: mulberry32(1000 * i + 10 * k + scenario.length), caseNo: `CAL-${i}-${k}`, item: it, acceptedAt: friday, scenario, calendar: custom }),
+      }))));
+
+    it('handles cases on its working days only: never on its holidays, sometimes on its working Saturday', () => {
+      const days = runs.flatMap((run) => run.events.map((e) => localDay(e.occurredAt)));
+      for (const holiday of HOLIDAYS) expect(days, holiday).to.not.include(dayOfIso(holiday));
+      expect(days).to.include(dayOfIso(SATURDAY));
+      for (const day of days) expect(custom.isWorkingDay(day), String(day)).to.equal(true);
+    });
+
+    it('plans on-time cases against its deadline: within the limit counted on its working days', () => {
+      for (const run of runs.filter((r) => r.scenario === 'onTime')) {
+        const concluded = only(run.events, 'concluded')[0];
+        expect(concluded, run.item.name).to.not.equal(undefined);
+        const used = custom.countWorkingDays(localDay(run.events[0]!.occurredAt), localDay(concluded!.occurredAt));
+        expect(used, run.item.name).to.be.at.most(run.item.promisedLimitDays);
+        // Two working days or more from Friday lie after the holiday week (Mon-Fri would end inside it).
+        if (run.item.promisedLimitDays >= 2) expect(localDay(concluded!.occurredAt), run.item.name).to.be.above(dayOfIso('2027-03-12'));
+      }
+    });
+
+    it('loads the shipped calendar files as the node does: 2026-10-01 a holiday, Saturday 2026-10-10 a working day', async () => {
+      const shipped = await loadWorkCalendar();
+      expect(shipped.years()).to.deep.equal(CALENDAR.years());
+      expect(shipped.isWorkingDay(dayOfIso('2026-10-01'))).to.equal(false);
+      expect(shipped.isWorkingDay(dayOfIso('2026-10-10'))).to.equal(true);
     });
   });
 
