@@ -19,7 +19,7 @@ import { startImportWorker, unfinishedImports } from './imports/import-worker.ts
 import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './db/sql-runner.ts';
-import { NodeIdentity } from '../federation/identity/node-identity.ts';
+import { NodeIdentity } from '../federation/index.ts';
 import { auditSweep, batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';
 import { startAuditJobs } from './jobs/audit-queue.ts';

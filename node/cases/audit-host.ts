@@ -22,7 +22,7 @@ import { LIMIT_UNITS, STAGES, type CaseEvent, type LimitUnit, type Stage } from 
 import { isoSql } from './case-store.ts';
 import type {
   AuditHost, AuditScope, DeclaredItem, ReportedAlert, ReportedLimit, ScopedCase, VerdictRecord,
-} from '../../federation/audit/audit-types.ts';
+} from '../../federation/index.ts';
 
 /**
  * Sweeps just `caseNos` at `at` (those due by then), so their alerts say what the rules find at

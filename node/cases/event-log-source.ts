@@ -4,7 +4,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { sequenceEvents, type UnloggedEvents } from '../../federation/log/sequencer.ts';
+import { sequenceEvents, type UnloggedEvents } from '../../federation/index.ts';
 import { transactionRunner, type SqlRunner } from '../db/sql-runner.ts';
 
 export const unloggedCaseEvents: UnloggedEvents = {

@@ -6,11 +6,9 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { FederationContext } from '../../federation/federation-context.ts';
-import type { AuditHost } from '../../federation/audit/audit-types.ts';
-import type { AuditTrigger } from '../../federation/http/audit-routes.ts';
-import { runAudit } from '../../federation/audit/audit-run.ts';
-import { unfinishedAudits } from '../../federation/audit/audit-store.ts';
+import {
+  type FederationContext, type AuditHost, type AuditTrigger, runAudit, unfinishedAudits,
+} from '../../federation/index.ts';
 
 const AUDIT_QUEUE = 'audits';
 /** How long `?wait=true` waits for an audit before answering it as it stands. */

@@ -7,9 +7,9 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { FederationContext } from '../../federation/federation-context.ts';
-import { buildBatch, deliverOutbox, type SummarySource } from '../../federation/sync/outbox.ts';
-import type { SyncTrigger } from '../../federation/http/sync-routes.ts';
+import {
+  type FederationContext, buildBatch, deliverOutbox, type SummarySource, type SyncTrigger,
+} from '../../federation/index.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
 
 const SYNC_QUEUE = 'sync';
