@@ -7,7 +7,7 @@
  */
 
 // The database port: how every federation module reaches PostgreSQL.
-export type { SqlRunner } from './keys/key-store.ts';
+export type { SqlRunner } from './sql-runner.ts';
 
 // Wiring: the context the federation modules share, and the node's signing identity.
 export type { FederationContext, FederationLogger } from './federation-context.ts';

@@ -6,7 +6,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
-import { poolRunner, transactionRunner } from './db/sql-runner.ts';
+import { poolRunner, transactionRunner } from './core/db.ts';
 import type { AuditSweep } from './cases/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';

@@ -18,7 +18,7 @@ import { ImportQueue } from './imports/import-queue.ts';
 import { startImportWorker, unfinishedImports } from './imports/import-worker.ts';
 import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
-import { poolRunner } from './db/sql-runner.ts';
+import { poolRunner } from './core/db.ts';
 import { NodeIdentity } from '../federation/index.ts';
 import { auditSweep, batchApplier, createFederationContext, ownSummarySource } from './federation-wiring.ts';
 import { startSyncJobs } from './jobs/sync-queue.ts';

@@ -10,7 +10,7 @@
  * sent upward are computed from. Editing that row, an event, or an alert shows up in an audit.
  */
 import { dayFromIso, localDayOf, startOfLocalDayIso, type DayNumber } from '../calendar/local-date.ts';
-import type { SqlRunner } from '../db/sql-runner.ts';
+import type { SqlRunner } from '../core/db.ts';
 import { checkSchema } from '../http/validation.ts';
 import { foldCaseEvents, type CaseFacts } from '../timelimits/case-facts.ts';
 import type { Timeline } from '../timelimits/timeline.ts';

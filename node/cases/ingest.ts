@@ -5,10 +5,9 @@
  */
 import { inScope, type DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query, transactionRunner } from '../core/db.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
-import { transactionRunner } from '../db/sql-runner.ts';
 import { appendLeaves, treeSize, leafHash, lockEventLog } from '../../federation/index.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';

@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, type DayNumber } from '../calendar/local-date.ts';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import type { CaseFacts } from '../timelimits/case-facts.ts';
 import { computeTimeline } from '../timelimits/timeline.ts';
 import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';

@@ -41,7 +41,7 @@ import { auditTrail } from '../audit-trail/audit-middleware.ts';
 import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
 import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
 import type { AuditProtection } from '../db/runtime-role.ts';
-import { poolRunner } from '../db/sql-runner.ts';
+import { poolRunner } from '../core/db.ts';
 import { guardRoutes } from '../access/route-guard.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';

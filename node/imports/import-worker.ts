@@ -7,7 +7,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { ingestEvents } from '../cases/ingest.ts';
 import { insertRejections } from '../cases/case-store.ts';
 import { eventError } from '../cases/event-rejection.ts';

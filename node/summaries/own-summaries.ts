@@ -29,8 +29,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
-import { query } from '../db/sql.ts';
-import { transactionRunner, type SqlRunner } from '../db/sql-runner.ts';
+import { query, transactionRunner, type SqlRunner } from '../core/db.ts';
 import {
   applySummaries, COUNT_COLUMNS, SUMMARY_COUNTS, STATE_COUNTS, compareSummaryRows, type SummaryCount,
   type SummaryRow,

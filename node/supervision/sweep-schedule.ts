@@ -8,7 +8,7 @@
  * judges at (a sweep may run at an explicit instant before the wall clock).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute } from '../db/sql.ts';
+import { execute } from '../core/db.ts';
 
 export type DueReason = 'events' | 'calendar' | 'policy' | 'catalog';
 
