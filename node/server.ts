@@ -30,6 +30,7 @@ import { createAuditHost } from './cases/audit-host.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
 import { nodePolicyHost } from './timelimits/issued-policies.ts';
 import { PolicyIssuer } from './timelimits/policy-provenance.ts';
+import { systemClock, type Clock } from './core/clock.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -45,12 +46,12 @@ export interface NodeHandle {
 
 export interface StartOptions {
   /** The clock for defaults (`?at=` omitted, receivedAt). Tests pass their own. */
-  now?: () => Date;
+  now?: Clock;
   logger?: Logger;
 }
 
 export async function startNode(settings: Settings, options: StartOptions = {}): Promise<NodeHandle> {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
   const logger = options.logger ?? createLogger(settings.logLevel, { node: settings.nodeCode });
   const orm = await openOrm(settings.databaseUrl);
   const closers: (() => Promise<unknown>)[] = [() => orm.close(true)];
