@@ -7,7 +7,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './core/db.ts';
-import type { AuditSweep } from './cases/audit-host.ts';
+import type { AuditSweep } from './supervision/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
 import {
@@ -51,7 +51,7 @@ export function batchApplier(): BatchApplier {
 }
 
 /**
- * The sweep an audit answer runs first (node/cases/audit-host.ts): the node's own `runSweep` with
+ * The sweep an audit answer runs first (node/supervision/audit-host.ts): the node's own `runSweep` with
  * the scheduled sweep's `deps`, restricted to the page's cases, at the audit instant. What it
  * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
  */

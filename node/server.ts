@@ -26,7 +26,8 @@ import { startAuditJobs } from './jobs/audit-queue.ts';
 import { startNotificationJobs, type NotificationJobs } from './notify/notification-queue.ts';
 import { startSweepJobs } from './jobs/sweep-queue.ts';
 import { departmentNotifier } from './notify/department-notifier.ts';
-import { createAuditHost } from './cases/audit-host.ts';
+import { createAuditHost } from './supervision/audit-host.ts';
+import { wireHooks } from './hook-wiring.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
 import { nodePolicyHost } from './timelimits/issued-policies.ts';
 import { PolicyIssuer } from './timelimits/policy-provenance.ts';
@@ -52,6 +53,7 @@ export interface StartOptions {
 
 export async function startNode(settings: Settings, options: StartOptions = {}): Promise<NodeHandle> {
   const now = options.now ?? systemClock;
+  wireHooks();
   const logger = options.logger ?? createLogger(settings.logLevel, { node: settings.nodeCode });
   const orm = await openOrm(settings.databaseUrl);
   const closers: (() => Promise<unknown>)[] = [() => orm.close(true)];

@@ -17,7 +17,7 @@ import {
   type NewEventRow, type RejectionRow,
 } from './case-store.ts';
 import { computeCaseStateRow, type CommittedLimit } from './case-state.ts';
-import { markCasesDue } from '../supervision/sweep-schedule.ts';
+import { casesChanged } from '../core/hooks.ts';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -239,7 +239,7 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
       return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
     });
     await saveCaseStates(tx, stateRows);
-    await markCasesDue(tx, [...byCase.keys()], 'events');
+    await casesChanged(tx, [...byCase.keys()], 'events');
 
     // 7. Keep every refusal; an id now accepted resolves its earlier refusals.
     const rejections: RejectionRow[] = [];

@@ -4,9 +4,9 @@
  * (ingestion waits on the exclusive rules lock until then) and rolled back if the commit fails.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recomputeTimelines, type RecomputeScope } from '../cases/recompute.ts';
+import { allCasesChanged } from '../core/hooks.ts';
+import { recomputeTimelines, type RecomputeScope } from './recompute-timelines.ts';
 import { lockRulesExclusive, type TimeRules } from './time-rules.ts';
-import { markAllCasesDue } from '../supervision/sweep-schedule.ts';
 
 export async function changeRules(em: EntityManager, rules: TimeRules, write: (tx: EntityManager) => Promise<void>, scope: RecomputeScope): Promise<{ checked: number; changed: number }> {
   try {
@@ -19,7 +19,7 @@ export async function changeRules(em: EntityManager, rules: TimeRules, write: (t
       const recomputed = await recomputeTimelines(tx, snapshot, scope);
       // LATE_REPORT reads the reporting deadlines of every event, whatever the timelines did.
       if (snapshot.policy.reportByTime !== before.reportByTime || snapshot.policy.nonWorkingDayReportByTime !== before.nonWorkingDayReportByTime) {
-        await markAllCasesDue(tx, 'policy');
+        await allCasesChanged(tx, 'policy');
       }
       rules.install(snapshot);
       return recomputed;
