@@ -3,7 +3,7 @@
  * into node/ internals): who this node is, its keys, database access, schema validation, a clock,
  * and an HTTP client for the other nodes.
  */
-import type { SqlRunner } from './keys/key-store.ts';
+import type { SqlRunner } from './sql-runner.ts';
 import type { NodeIdentity } from './identity/node-identity.ts';
 import type { Level } from './registry/node-registry.ts';
 import type { PolicyHost } from './policy/policy-host.ts';

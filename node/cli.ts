@@ -14,6 +14,7 @@ import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { appendAudit, auditDatabaseOf } from './audit-trail/audit-store.ts';
+import { systemClock } from './core/clock.ts';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -41,7 +42,7 @@ try {
   // An operator at the server changes accounts too: the trail names the operating-system user.
   if (result.changed) {
     await appendAudit(auditDatabaseOf(orm), {
-      at: new Date(), actor: `cli:${userInfo().username}`, role: null, action: result.changed.action, record: result.changed.record,
+      at: systemClock(), actor: `cli:${userInfo().username}`, role: null, action: result.changed.action, record: result.changed.record,
       details: {}, address: hostname(), requestId: randomUUID(), status: 0,
     });
   }

@@ -6,19 +6,15 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
-import { poolRunner, transactionRunner } from './db/sql-runner.ts';
-import type { AuditSweep } from './cases/audit-host.ts';
+import { poolRunner, transactionRunner } from './core/db.ts';
+import type { AuditSweep } from './supervision/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
-import type { BatchApplier } from '../federation/sync/batch-intake.ts';
-import type { SummarySource } from '../federation/sync/outbox.ts';
-import { applySummaries } from '../federation/rollups/rollup-store.ts';
-import type { SummaryRow } from '../federation/rollups/summary-row.ts';
+import {
+  type BatchApplier, type SummarySource, applySummaries, type SummaryRow, type FederationContext,
+  type NodeIdentity, upsertSelf, type PolicyHost,
+} from '../federation/index.ts';
 import { assertSchema } from './http/validation.ts';
-import type { FederationContext } from '../federation/federation-context.ts';
-import type { NodeIdentity } from '../federation/identity/node-identity.ts';
-import { upsertSelf } from '../federation/registry/node-registry.ts';
-import type { PolicyHost } from '../federation/policy/policy-host.ts';
 
 /** `policy`: the node's calendars and time policy for downward policy (node/timelimits/issued-policies.ts). */
 export async function createFederationContext(settings: Settings, orm: MikroORM, identity: NodeIdentity, logger: Logger, now: () => Date, policy?: PolicyHost): Promise<FederationContext> {
@@ -55,7 +51,7 @@ export function batchApplier(): BatchApplier {
 }
 
 /**
- * The sweep an audit answer runs first (node/cases/audit-host.ts): the node's own `runSweep` with
+ * The sweep an audit answer runs first (node/supervision/audit-host.ts): the node's own `runSweep` with
  * the scheduled sweep's `deps`, restricted to the page's cases, at the audit instant. What it
  * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
  */

@@ -1,7 +1,7 @@
 /** `npm start`: one supervision node, configured by the environment (see README). */
 import { loadSettings, SettingsError } from './config/settings.ts';
 import { startNode } from './server.ts';
-import { KeyStoreError } from '../federation/keys/key-store.ts';
+import { KeyStoreError } from '../federation/index.ts';
 
 let settings;
 try {

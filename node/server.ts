@@ -21,14 +21,16 @@ import { createMetrics } from './health/metrics.ts';
 import { TimeRules } from './timelimits/time-rules.ts';
 import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
-import { poolRunner } from './db/sql-runner.ts';
-import { NodeIdentity } from '../federation/identity/node-identity.ts';
+import { poolRunner } from './core/db.ts';
+import { NodeIdentity } from '../federation/index.ts';
 import { batchApplier, createFederationContext } from './federation-wiring.ts';
 import type { NotificationJobs } from './notify/notification-queue.ts';
 import { startNodeJobs } from './jobs/node-jobs.ts';
+import { wireHooks } from './hook-wiring.ts';
 import { createEventLogSequencer } from './cases/event-log-source.ts';
 import { nodePolicyHost } from './timelimits/issued-policies.ts';
 import { PolicyIssuer } from './timelimits/policy-provenance.ts';
+import { systemClock, type Clock } from './core/clock.ts';
 
 export interface NodeHandle {
   settings: Settings;
@@ -46,7 +48,7 @@ export interface NodeHandle {
 
 export interface StartOptions {
   /** The clock for defaults (`?at=` omitted, receivedAt). Tests pass their own. */
-  now?: () => Date;
+  now?: Clock;
   logger?: Logger;
 }
 
@@ -73,7 +75,8 @@ interface Prepared {
 }
 
 export async function startNode(settings: Settings, options: StartOptions = {}): Promise<NodeHandle> {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? systemClock;
+  wireHooks();
   const logger = options.logger ?? createLogger(settings.logLevel, { node: settings.nodeCode, process: settings.nodeProcess });
   const orm = await openOrm(settings.databaseUrl);
   const closers: (() => Promise<unknown>)[] = [() => orm.close(true)];

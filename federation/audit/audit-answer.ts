@@ -7,7 +7,7 @@
  * the audit instant), with the catalog entries the supervision rules read, signed. A request for a child of this node is relayed to it,
  * wrapped in a request this node signs, and the child's signed answer is returned unchanged.
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { FederationContext } from '../federation-context.ts';
 import { FederationError } from '../protocol/federation-error.ts';
 import { findNode, findParent } from '../registry/node-registry.ts';

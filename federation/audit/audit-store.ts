@@ -1,7 +1,7 @@
 /**
  * The audits this node ran (`audits`): what was asked, where the run stands, and its findings.
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { AuditCounts, AuditFindings, Discrepancy, ProofFailure, SkippedCase } from './audit-check.ts';
 
 export type AuditStatus = 'queued' | 'running' | 'done' | 'failed';

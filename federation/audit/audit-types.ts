@@ -2,7 +2,7 @@
  * Re-supervision (再监察) wire shapes and what federation needs of the node for it
  * (federation/PROTOCOL.md, "Re-supervision"; schemas in schemas/federation/audit-*.schema.json).
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 
 /** Payload of a `sv-audit-request+jws`: the auditor asks `node` for a page of the cases in scope. */
 export interface AuditRequestPayload {

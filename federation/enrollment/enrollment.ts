@@ -4,7 +4,7 @@
  * pins the other's keys. Only a SHA-256 of the token is stored, and it burns on use.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import { asEd25519PublicJwk, type Jwks } from '../keys/node-keys.ts';
 import { FederationError } from '../protocol/federation-error.ts';
 import { findNode, findParent, levelRank, LEVELS, type Level, type RegisteredNode } from '../registry/node-registry.ts';

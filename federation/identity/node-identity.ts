@@ -3,7 +3,8 @@
  * key-encryption secret, rotated on demand. Old public keys stay in the ring so messages signed
  * under them keep verifying.
  */
-import { deriveKeyEncryptionKey, loadKeyRing, loadOrCreate, rotate, type SqlRunner } from '../keys/key-store.ts';
+import { deriveKeyEncryptionKey, loadKeyRing, loadOrCreate, rotate } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { Jwks, NodeKeyRing } from '../keys/node-keys.ts';
 import { signMessage } from '../keys/signed-message.ts';
 

@@ -14,12 +14,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:crypto';
 import { ED25519_KEY_BYTES, NodeKeyRing, NodeSigningKey, asEd25519PublicJwk, type NodePublicKey } from './node-keys.ts';
-
-/** The database access this module needs; the node adapts its own connection to it. */
-export interface SqlRunner {
-  /** Runs one statement with `$1`-style parameters and answers its rows. */
-  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]>;
-}
+import type { SqlRunner } from '../sql-runner.ts';
 
 /** Why the key store refused. */
 export type KeyStoreErrorCode =

@@ -9,16 +9,7 @@
  */
 import { HASH_SIZE, emptyRoot, nodeHash } from './merkle.ts';
 import { consistencyRanges, inclusionRanges, perfectSubtrees, type LeafRange, type NodeId } from './tree-layout.ts';
-
-/**
- * What the log needs of a database connection: run one statement with bind parameters ($1, $2
- * ...) and return its rows, inside the caller's transaction when there is one. The node adapts
- * its own helper (node/db/sql.ts) at wiring time; over `pg` it is `(await client.query(text,
- * params)).rows`. Parameters are numbers, number arrays and Buffers (sent as bytea).
- */
-export interface SqlRunner {
-  query<Row>(text: string, params?: readonly unknown[]): Promise<Row[]>;
-}
+import type { SqlRunner } from '../sql-runner.ts';
 
 /** Where a batch landed: its first leaf's index and the size of the tree after it. */
 export interface AppendResult {

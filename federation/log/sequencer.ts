@@ -5,7 +5,7 @@
  * concurrent resend of the same id) and events stored before the log existed. It runs after each
  * ingest and before each sync, so every checkpoint covers every event committed before it.
  */
-import type { SqlRunner } from './log-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import { appendLeaves } from './log-store.ts';
 import { eventLeafHash } from './event-leaf.ts';
 

@@ -2,7 +2,7 @@
  * The registry of nodes this one knows (`federation_nodes`): itself, its parent, its children and
  * their descendants, each with the keys pinned for it and the sync position reached with it.
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { Jwks } from '../keys/node-keys.ts';
 
 export const LEVELS = ['county', 'city', 'province'] as const;

@@ -8,7 +8,7 @@
  * key. State counts summed over several days are case-days; see `queryRollups`.
  */
 import Router from '@koa/router';
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import { FederationError } from '../protocol/federation-error.ts';
 import { parseRollupParams } from './rollup-params.ts';
 import { queryRollups, subtreeCodes } from './rollup-store.ts';

@@ -3,7 +3,7 @@
  * subtree of a node in the registry (`federation_nodes`), and sums over a subtree and a range of
  * days. Rows of this node itself live in the same table under its own code.
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import {
   COUNT_COLUMNS, SUMMARY_COUNTS, addCounts, compareSummaryRows, summaryKey, summaryRowProblem, withAlertCountDefaults, zeroCounts,
   type SummaryCounts, type SummaryRow,

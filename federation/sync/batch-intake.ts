@@ -5,7 +5,7 @@
  * answered with the receipt already given.
  */
 import { verifyConsistency } from '../log/merkle.ts';
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { FederationContext } from '../federation-context.ts';
 import { FederationError } from '../protocol/federation-error.ts';
 import { checkJwks } from '../enrollment/enrollment.ts';

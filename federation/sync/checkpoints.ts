@@ -3,7 +3,7 @@
  * tree size, so asking twice at the same size answers the same signed statement.
  */
 import { createHash } from 'node:crypto';
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { NodeIdentity } from '../identity/node-identity.ts';
 import { rootAt, treeSize } from '../log/log-store.ts';
 import { TYP, type CheckpointPayload } from './message-types.ts';

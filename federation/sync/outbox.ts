@@ -4,7 +4,7 @@
  * delivery sends the pending ones strictly in order and keeps the parent's signed receipts. A
  * batch waits in the outbox for as long as the parent is away.
  */
-import type { SqlRunner } from '../keys/key-store.ts';
+import type { SqlRunner } from '../sql-runner.ts';
 import type { FederationContext } from '../federation-context.ts';
 import { consistencyProofBetween } from '../log/log-store.ts';
 import { FederationError } from '../protocol/federation-error.ts';

@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import type { Ed25519PublicJwk, NodeKeyRing } from '../../federation/keys/node-keys.ts';
+import type { Ed25519PublicJwk, NodeKeyRing } from '../../federation/index.ts';
 
 /** The JOSE `typ` of an access token; nothing else the node signs carries it. */
 export const ACCESS_TOKEN_TYP = 'at+jwt';

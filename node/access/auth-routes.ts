@@ -8,7 +8,7 @@ import type { Settings } from '../config/settings.ts';
 import { AppError } from '../http/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { assertSchema, noBody } from '../http/validation.ts';
-import { execute } from '../db/sql.ts';
+import { execute } from '../core/db.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { presentPrincipal, presentUser } from './access-presenters.ts';
 import { checkLogin, checkPassword, type LockoutPolicy } from './password-check.ts';

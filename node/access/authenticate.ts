@@ -11,7 +11,7 @@
 import type { Middleware } from 'koa';
 import { AppError } from '../http/errors.ts';
 import type { RequestState } from '../http/state.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import { AccessTokenError, type AccessTokens, type VerifiedAccessToken } from './access-tokens.ts';
 import { actorName, type Principal, type Role } from './principal.ts';
 import { ROUTE_POLICY } from './route-policy.ts';

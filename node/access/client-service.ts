@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
 import { assertSchema } from '../http/validation.ts';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { ApiClient } from './api-client.entity.ts';
 import { checkDepartments } from './department-binding.ts';
 import { digestHex, newClientId, newClientSecret, sameSecret } from './opaque-secrets.ts';

@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import { DEPARTMENT_ROLES, type Role } from './principal.ts';
 
 /** Checks `departments` against `role` and the catalogue; answers them sorted. */

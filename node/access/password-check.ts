@@ -4,7 +4,7 @@
  * resets the count. An unknown login costs as much time as a known one and never locks anything.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { User } from './user.entity.ts';
 import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
 

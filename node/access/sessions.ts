@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { digestHex, newRefreshToken } from './opaque-secrets.ts';
 
 /** Why a session ended, as stored in `revoked_reason`. */

@@ -7,7 +7,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
 import { assertSchema } from '../http/validation.ts';
-import { execute } from '../db/sql.ts';
+import { execute } from '../core/db.ts';
 import { User } from './user.entity.ts';
 import type { UserRole } from './principal.ts';
 import { checkDepartments } from './department-binding.ts';

@@ -12,6 +12,7 @@ import { AppError } from '../http/errors.ts';
 import { User } from './user.entity.ts';
 import { presentUser } from './access-presenters.ts';
 import { createUser, unlockByLogin } from './user-service.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 
 /** A mistake in how the command was called; the message names the flag. */
 export class UsageError extends Error {
@@ -59,7 +60,7 @@ export interface UsersCommandResult {
 }
 
 /** Runs one `users` command against `em`. */
-export async function runUsersCommand(args: string[], em: EntityManager, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream): Promise<UsersCommandResult> {
+export async function runUsersCommand(args: string[], em: EntityManager, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream, clock: Clock = systemClock): Promise<UsersCommandResult> {
   const [command, ...rest] = args;
   let parsed: ReturnType<typeof parseFlags>;
   try {
@@ -68,7 +69,7 @@ export async function runUsersCommand(args: string[], em: EntityManager, env: No
     throw new UsageError(`${(error as Error).message}\n${USERS_USAGE}`);
   }
   const values = parsed.values;
-  const now = new Date();
+  const now = clock();
   switch (command) {
     case 'create': {
       const body = {

@@ -4,7 +4,7 @@
  * time. Entries carry the node's clock (`AuditFacts.at`), never the database's now().
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { poolRunner, transactionRunner, type SqlRunner } from '../db/sql-runner.ts';
+import { poolRunner, transactionRunner, type SqlRunner } from '../core/db.ts';
 import { ChainVerifier, chainEntry, type AuditEntry, type AuditFacts, type ChainVerdict } from './audit-chain.ts';
 
 /** What the store needs of the database: statements on their own, and a short transaction. */

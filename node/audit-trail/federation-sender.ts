@@ -5,7 +5,7 @@
  * /federation/v1/policies` needs no credential and changes nothing, so recording it would only let
  * anyone grow the trail.
  */
-import { peekPayload } from '../../federation/sync/verify.ts';
+import { peekPayload } from '../../federation/index.ts';
 
 type Body = Record<string, unknown>;
 

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { systemClock } from '../core/clock.ts';
 
 /** One year of the official working-day calendar, as data (节假日安排). */
 export const CalendarYearRecord = defineEntity({
@@ -19,7 +20,7 @@ export const CalendarYearRecord = defineEntity({
     policyJws: p.text().nullable(),
     /** The issuer's version of this year (1, 2, ...); a document applies only when newer. */
     version: p.integer().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p.datetime().onCreate(systemClock).onUpdate(systemClock),
   },
 });
 export type CalendarYearRecord = InferEntity<typeof CalendarYearRecord>;

@@ -5,7 +5,7 @@ import { accessIn, showIdNumbers } from '../access/access-scope.ts';
 import { assertSchema } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseAt, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { CASE_STATUSES } from '../timelimits/case-facts.ts';

@@ -4,7 +4,7 @@
  * handful of round trips.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import type { StoredEvent } from './event-content.ts';
 import type { CaseFacts } from '../timelimits/case-facts.ts';
 

@@ -7,7 +7,7 @@
 import type { DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import { evaluateCase, verdictFromFacts, type ItemTimeLimit, type Verdict } from '../timelimits/verdict.ts';
 import { foldCaseEvents, type CaseFacts, type CaseStatus } from '../timelimits/case-facts.ts';
 import type { Light } from '../timelimits/timeline.ts';

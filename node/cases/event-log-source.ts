@@ -4,8 +4,8 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { sequenceEvents, type UnloggedEvents } from '../../federation/log/sequencer.ts';
-import { transactionRunner, type SqlRunner } from '../db/sql-runner.ts';
+import { sequenceEvents, type UnloggedEvents } from '../../federation/index.ts';
+import { transactionRunner, type SqlRunner } from '../core/db.ts';
 
 export const unloggedCaseEvents: UnloggedEvents = {
   async next(sql, limit) {

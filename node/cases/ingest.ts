@@ -5,13 +5,10 @@
  */
 import { inScope, type DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query, transactionRunner } from '../core/db.ts';
 import { checkSchema } from '../http/validation.ts';
 import { lockRulesShared, type TimeRules } from '../timelimits/time-rules.ts';
-import { transactionRunner } from '../db/sql-runner.ts';
-import { appendLeaves, treeSize } from '../../federation/log/log-store.ts';
-import { leafHash } from '../../federation/log/merkle.ts';
-import { lockEventLog } from '../../federation/log/sequencer.ts';
+import { appendLeaves, treeSize, leafHash, lockEventLog } from '../../federation/index.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
@@ -22,7 +19,7 @@ import {
 import { caseStateRowOf, computeCaseStateRow, firstOccurredAt, type CommittedLimit } from './case-state.ts';
 import { continueFold, type CaseFacts } from '../timelimits/case-facts.ts';
 import { parseInstant } from '../calendar/local-date.ts';
-import { markCasesDue } from '../supervision/sweep-schedule.ts';
+import { casesChanged } from '../core/hooks.ts';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 
@@ -262,7 +259,7 @@ async function applyBatch(
     return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events as CaseEvent[]), limit, snapshot);
   });
   await saveCaseStates(tx, stateRows);
-  await markCasesDue(tx, [...byCase.keys()], 'events');
+  await casesChanged(tx, [...byCase.keys()], 'events');
 
   // 6. Keep every refusal; an id now accepted resolves its earlier refusals.
   const acceptedIds = accepted.map((c) => c.event.eventId);

@@ -4,7 +4,7 @@ import { AppError } from '../http/errors.ts';
 import { Department } from './department.entity.ts';
 import { Item, type ItemFee } from './item.entity.ts';
 import { STAGES, type Stage } from '../cases/case-event.ts';
-import { markItemCasesDue } from '../supervision/sweep-schedule.ts';
+import { itemRulesChanged } from '../core/hooks.ts';
 
 export interface ItemInput {
   name: string;
@@ -58,7 +58,7 @@ export async function upsertItem(em: EntityManager, itemCode: string, input: Ite
       const row = await tx.findOneOrFail(Item, { itemCode });
       tx.assign(row, input);
       await tx.flush();
-      if (rulesChanged) await markItemCasesDue(tx, itemCode);
+      if (rulesChanged) await itemRulesChanged(tx, itemCode);
       return row;
     });
     return { item, created: false };

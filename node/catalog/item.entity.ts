@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { Stage } from '../cases/case-event.ts';
+import { systemClock } from '../core/clock.ts';
 
 /** One standard fee of an item (收费标准), in fen so that money is never a float. */
 export interface ItemFee {
@@ -23,8 +24,8 @@ export const Item = defineEntity({
     promisedVisits: p.integer(),
     /** The stages a case of this item passes, in the order of STAGES; empty when it has none. */
     stages: p.json<Stage[]>().default('[]'),
-    createdAt: p.datetime().onCreate(() => new Date()),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    createdAt: p.datetime().onCreate(systemClock),
+    updatedAt: p.datetime().onCreate(systemClock).onUpdate(systemClock),
   },
 });
 export type Item = InferEntity<typeof Item>;

@@ -11,7 +11,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
 import { migrate, openOrm } from './orm.ts';
-import { query } from './sql.ts';
+import { query } from '../core/db.ts';
 
 /** Whether the role the node runs with is unable to update, delete or truncate the audit trail. */
 export interface AuditProtection {

@@ -6,7 +6,7 @@
 import Koa from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
+import type { NodeIdentity } from '../../federation/index.ts';
 import { errorRenderer } from '../http/error-renderer.ts';
 import { AppError } from '../http/errors.ts';
 import { requestContext } from '../http/request-context.ts';

@@ -6,7 +6,7 @@ import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import type { RequestState } from '../http/state.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from './metrics.ts';

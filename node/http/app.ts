@@ -20,16 +20,11 @@ import { catalogRouter } from '../catalog/catalog-routes.ts';
 import { caseRouter } from '../cases/case-routes.ts';
 import { importRouter } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
-import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
-import { keyAdminRouter, wellKnownRouter } from '../../federation/http/identity-routes.ts';
-import { enrollmentAdminRouter, enrollmentPublicRouter } from '../../federation/http/enrollment-routes.ts';
-import type { FederationContext } from '../../federation/federation-context.ts';
-import { syncAdminRouter, syncPublicRouter, type SyncTrigger } from '../../federation/http/sync-routes.ts';
-import type { BatchApplier } from '../../federation/sync/batch-intake.ts';
-import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
-import { auditAdminRouter, auditPublicRouter, type AuditTrigger } from '../../federation/http/audit-routes.ts';
-import type { AuditHost } from '../../federation/audit/audit-types.ts';
-import { policyPublicRouter } from '../../federation/http/policy-routes.ts';
+import {
+  type NodeIdentity, keyAdminRouter, wellKnownRouter, enrollmentAdminRouter, enrollmentPublicRouter,
+  type FederationContext, syncAdminRouter, syncPublicRouter, type SyncTrigger, type BatchApplier,
+  rollupRouter, auditAdminRouter, auditPublicRouter, type AuditTrigger, type AuditHost, policyPublicRouter,
+} from '../../federation/index.ts';
 import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
 import { notifyRouter } from '../notify/notify-routes.ts';
@@ -46,7 +41,7 @@ import { auditTrail } from '../audit-trail/audit-middleware.ts';
 import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
 import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
 import type { AuditProtection } from '../db/runtime-role.ts';
-import { poolRunner } from '../db/sql-runner.ts';
+import { poolRunner } from '../core/db.ts';
 import { guardRoutes } from '../access/route-guard.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';

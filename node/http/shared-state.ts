@@ -6,8 +6,8 @@
  */
 import type { Middleware } from 'koa';
 import type { TimeRules } from '../timelimits/time-rules.ts';
-import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
-import { query } from '../db/sql.ts';
+import type { NodeIdentity } from '../../federation/index.ts';
+import { query } from '../core/db.ts';
 import type { RequestState } from './state.ts';
 
 export interface SharedStateDeps {

@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import getRawBody from 'raw-body';
 import { AppError } from '../http/errors.ts';
 import type { RequestState } from '../http/state.ts';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import type { ImportQueue } from './import-queue.ts';
 import { isoSql } from '../cases/case-store.ts';
 import { checkCsvHeader, formatOf } from './import-rows.ts';

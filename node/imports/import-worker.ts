@@ -6,7 +6,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { ingestEvents } from '../cases/ingest.ts';
 import { insertRejections } from '../cases/case-store.ts';
 import { eventError } from '../cases/event-rejection.ts';

@@ -5,11 +5,7 @@
  * The worker reloads the calendar and policy first when another process changed them.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FederationContext } from '../../federation/federation-context.ts';
-import type { AuditHost } from '../../federation/audit/audit-types.ts';
-import type { AuditTrigger } from '../../federation/http/audit-routes.ts';
-import { runAudit } from '../../federation/audit/audit-run.ts';
-import { unfinishedAudits } from '../../federation/audit/audit-store.ts';
+import { type FederationContext, type AuditHost, type AuditTrigger, runAudit, unfinishedAudits } from '../../federation/index.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { defineQueue, type JobProducer } from './define-queue.ts';
 

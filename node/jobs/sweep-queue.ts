@@ -17,6 +17,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { runSweep, type SweepDeps, type SweepResult } from '../supervision/sweep.ts';
 import { defineQueue, type JobProducer } from './define-queue.ts';
+import { systemClock } from '../core/clock.ts';
 
 export const SWEEP_QUEUE = 'sweep';
 const SCHEDULER_ID = 'sweep-every-interval';
@@ -71,9 +72,10 @@ export interface SweepJobs {
 export function sweepJobs(producer: JobProducer<SweepJobData, SweepWorkerDeps, SweepResult>, orm: MikroORM, deps: SweepDeps, logger: Logger): SweepJobs {
   return {
     afterIngest() {
-      // The wall clock only places the job in its window here (verdicts use the node's clock). A
-      // job id already queued is not added again; losing the job loses nothing: the cases stay due.
-      const wall = Date.now();
+      // The system clock, not the node's: it only places the job in its window on Redis's timeline
+      // (verdicts use the node's clock). A job id already queued is not added again; losing the
+      // job loses nothing: the cases stay due.
+      const wall = systemClock().getTime();
       const windowEnd = (Math.floor(wall / AFTER_INGEST_WINDOW_MS) + 1) * AFTER_INGEST_WINDOW_MS;
       producer.add({}, { jobId: `after-ingest-${windowEnd}`, delayMs: windowEnd - wall })
         .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the sweep after ingested batches'));

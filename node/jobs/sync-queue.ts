@@ -8,9 +8,9 @@
  * restart changes nothing twice.
  */
 import type { Logger } from 'pino';
-import type { FederationContext } from '../../federation/federation-context.ts';
-import { buildBatch, deliverOutbox, type SummarySource } from '../../federation/sync/outbox.ts';
-import type { SyncTrigger } from '../../federation/http/sync-routes.ts';
+import {
+  type FederationContext, buildBatch, deliverOutbox, type SummarySource, type SyncTrigger,
+} from '../../federation/index.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
 import { defineQueue, type JobProducer } from './define-queue.ts';
 

@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../http/errors.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import type { ChannelName } from './channel.ts';
 import { DepartmentContact } from './department-contact.entity.ts';
 

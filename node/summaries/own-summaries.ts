@@ -29,12 +29,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
-import { query } from '../db/sql.ts';
-import { transactionRunner, type SqlRunner } from '../db/sql-runner.ts';
-import { applySummaries } from '../../federation/rollups/rollup-store.ts';
+import { query, transactionRunner, type SqlRunner } from '../core/db.ts';
 import {
-  COUNT_COLUMNS, SUMMARY_COUNTS, STATE_COUNTS, compareSummaryRows, type SummaryCount, type SummaryRow,
-} from '../../federation/rollups/summary-row.ts';
+  applySummaries, COUNT_COLUMNS, SUMMARY_COUNTS, STATE_COUNTS, compareSummaryRows, type SummaryCount,
+  type SummaryRow,
+} from '../../federation/index.ts';
 
 const columns = (counts: readonly SummaryCount[]): string => counts.map((count) => `"${COUNT_COLUMNS[count]}"`).join(', ');
 

@@ -4,7 +4,7 @@
  * every alert to count them.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import type { DepartmentScope } from '../access/access-scope.ts';
 import { ALERT_STATUS_LABELS, type AlertStatus } from './alert-workflow.ts';
 import { isRuleCode, ruleInfo } from './rules/rule-catalog.ts';

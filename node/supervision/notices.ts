@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf, yearOf, type DayNumber } from '../calendar/local-date.ts';
 import type { WorkCalendar } from '../calendar/work-calendar.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 import type { RuleCode } from './rules/rule-types.ts';
 
 /** Reserves `count` consecutive notice numbers of the year of `at` (local). */

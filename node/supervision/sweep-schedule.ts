@@ -1,16 +1,19 @@
 /**
  * Marking cases due for the sweep. Whatever changes what a case's findings could be (its events,
- * the calendar, the policy, its item) marks it due now with the reason, in the transaction that
- * makes the change; the sweep then evaluates it and sets the next due instant, or drops the row
+ * the calendar, the policy, its item) calls a hook of node/core/hooks.ts in the transaction that
+ * makes the change; the sweep subscribes here and marks the cases due now with the reason, in that
+ * same transaction. The sweep then evaluates them and sets the next due instant, or drops the row
  * when nothing lies ahead. A reason already pending is kept beside the new one.
  *
  * A change makes a case due at '-infinity': due for the next sweep whatever instant that sweep
  * judges at (a sweep may run at an explicit instant before the wall clock).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute } from '../db/sql.ts';
+import { execute } from '../core/db.ts';
+import { allCasesChanged, casesChanged, itemRulesChanged, type CaseChangeReason } from '../core/hooks.ts';
 
-export type DueReason = 'events' | 'calendar' | 'policy' | 'catalog';
+/** Why a case is due: the change that made it so. */
+export type DueReason = CaseChangeReason;
 
 /** Chinese (and English) words for the reasons, used in revocations. */
 export const DUE_REASON_LABELS: Readonly<Record<DueReason, string>> = {
@@ -27,20 +30,30 @@ const UPSERT = `ON CONFLICT (case_no) DO UPDATE SET due_at = LEAST(sweep_schedul
     ELSE left(sweep_schedule.reason || ',' || EXCLUDED.reason, 100) END`;
 
 /** Marks `caseNos` due for `reason`. */
-export async function markCasesDue(em: EntityManager, caseNos: readonly string[], reason: DueReason): Promise<void> {
+async function markCasesDue(em: EntityManager, caseNos: readonly string[], reason: DueReason): Promise<void> {
   if (caseNos.length === 0) return;
   await execute(em, `INSERT INTO sweep_schedule (case_no, due_at, reason)
     SELECT c, '-infinity', $2 FROM unnest($1::text[]) AS c ORDER BY c ${UPSERT}`, [[...caseNos], reason]);
 }
 
 /** Marks every case of `itemCode` due (its fees or stages changed). */
-export async function markItemCasesDue(em: EntityManager, itemCode: string): Promise<number> {
-  return execute(em, `INSERT INTO sweep_schedule (case_no, due_at, reason)
+async function markItemCasesDue(em: EntityManager, itemCode: string): Promise<void> {
+  await execute(em, `INSERT INTO sweep_schedule (case_no, due_at, reason)
     SELECT case_no, '-infinity', 'catalog' FROM cases WHERE item_code = $1 ORDER BY case_no ${UPSERT}`, [itemCode]);
 }
 
 /** Marks every case that has an intake due (e.g. the reporting deadlines of the policy changed). */
-export async function markAllCasesDue(em: EntityManager, reason: DueReason): Promise<number> {
-  return execute(em, `INSERT INTO sweep_schedule (case_no, due_at, reason)
+async function markAllCasesDue(em: EntityManager, reason: DueReason): Promise<void> {
+  await execute(em, `INSERT INTO sweep_schedule (case_no, due_at, reason)
     SELECT case_no, '-infinity', $1 FROM cases WHERE status <> 'pending' ORDER BY case_no ${UPSERT}`, [reason]);
+}
+
+/**
+ * The sweep's subscriptions: whatever changes what a case's findings could be marks it due, in
+ * the transaction of the change. The wiring calls this once at start (node/hook-wiring.ts).
+ */
+export function subscribeSweepSchedule(): void {
+  casesChanged.subscribe(markCasesDue);
+  itemRulesChanged.subscribe(markItemCasesDue);
+  allCasesChanged.subscribe(markAllCasesDue);
 }

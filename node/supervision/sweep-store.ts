@@ -4,7 +4,7 @@
  * for a whole chunk, rows passed as one JSON document.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { execute, query } from '../db/sql.ts';
+import { execute, query } from '../core/db.ts';
 import { isoSql } from '../cases/case-store.ts';
 import type { StoredEvent } from '../cases/event-content.ts';
 import type { ItemFee } from '../catalog/item.entity.ts';

@@ -12,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
-import { execute } from '../db/sql.ts';
+import { execute } from '../core/db.ts';
 import { lockRulesShared, type TimeRules, type TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import { evaluateRules } from './rules/evaluate-rules.ts';
 import { CARD_RULES, type Finding, type RuleCode, type RuleItem } from './rules/rule-types.ts';

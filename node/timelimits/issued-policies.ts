@@ -4,7 +4,7 @@
  * touch are recomputed in the same transaction that writes them.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { PolicyApplication, PolicyHost, VerifiedPolicy } from '../../federation/policy/policy-host.ts';
+import type { PolicyApplication, PolicyHost, VerifiedPolicy } from '../../federation/index.ts';
 import { CalendarYearRecord } from '../calendar/calendar-year.entity.ts';
 import { CalendarValidationError, validateCalendarYear } from '../calendar/calendar-year.ts';
 import type { CalendarYear } from '../calendar/work-calendar.ts';

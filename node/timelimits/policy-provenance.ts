@@ -4,9 +4,7 @@
  * stored. Below the province a PUT on something the province issued is refused; what the province
  * never issued stays local (provenance null).
  */
-import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
-import { TYP } from '../../federation/sync/message-types.ts';
-import type { PolicyKind, PolicyPayload } from '../../federation/policy/policy-messages.ts';
+import { type NodeIdentity, TYP, type PolicyKind, type PolicyPayload } from '../../federation/index.ts';
 import { AppError } from '../http/errors.ts';
 
 /** The provenance columns of CalendarYearRecord and TimePolicyRecord. */

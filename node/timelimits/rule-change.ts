@@ -5,9 +5,9 @@
  * sees the new version and reloads before it judges.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { recomputeTimelines, type RecomputeScope } from '../cases/recompute.ts';
+import { allCasesChanged } from '../core/hooks.ts';
+import { recomputeTimelines, type RecomputeScope } from './recompute-timelines.ts';
 import { bumpRulesVersion, lockRulesExclusive, type TimeRules } from './time-rules.ts';
-import { markAllCasesDue } from '../supervision/sweep-schedule.ts';
 
 export async function changeRules(em: EntityManager, rules: TimeRules, write: (tx: EntityManager) => Promise<void>, scope: RecomputeScope): Promise<{ checked: number; changed: number }> {
   const { snapshot, recomputed } = await em.transactional(async (tx) => {
@@ -22,7 +22,7 @@ export async function changeRules(em: EntityManager, rules: TimeRules, write: (t
     const changed = await recomputeTimelines(tx, next, scope);
     // LATE_REPORT reads the reporting deadlines of every event, whatever the timelines did.
     if (next.policy.reportByTime !== before.reportByTime || next.policy.nonWorkingDayReportByTime !== before.nonWorkingDayReportByTime) {
-      await markAllCasesDue(tx, 'policy');
+      await allCasesChanged(tx, 'policy');
     }
     return { snapshot: next, recomputed: changed };
   });

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { systemClock } from '../core/clock.ts';
 
 /** The node's supervision policy (one row, key 'time'); absent means the defaults. */
 export const TimePolicyRecord = defineEntity({
@@ -22,7 +23,7 @@ export const TimePolicyRecord = defineEntity({
     policyJws: p.text().nullable(),
     /** The issuer's version of the policy (1, 2, ...); a document applies only when newer. */
     version: p.integer().nullable(),
-    updatedAt: p.datetime().onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p.datetime().onCreate(systemClock).onUpdate(systemClock),
   },
 });
 export type TimePolicyRecord = InferEntity<typeof TimePolicyRecord>;

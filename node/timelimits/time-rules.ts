@@ -14,7 +14,7 @@ import { loadCalendarFiles } from '../calendar/calendar-files.ts';
 import { WorkCalendar, type CalendarYear } from '../calendar/work-calendar.ts';
 import { TimePolicyRecord } from './time-policy.entity.ts';
 import { DEFAULT_TIME_POLICY, type TimePolicy } from './policy.ts';
-import { query } from '../db/sql.ts';
+import { query } from '../core/db.ts';
 
 export const TIME_POLICY_KEY = 'time';
 

@@ -9,7 +9,7 @@ import { startTestNode, TEST_TOKEN, type TestNode } from '../support/test-node.t
 import { as, createClient, createUser, login, VALID_PASSWORD } from '../support/access-fixtures.ts';
 import { apiRequest, type ApiAnswer } from '../support/api-request.ts';
 import { deriveKeyEncryptionKey, loadKeyRing } from '../../federation/keys/key-store.ts';
-import { poolRunner } from '../../node/db/sql-runner.ts';
+import { poolRunner } from '../../node/core/db.ts';
 
 const T0 = '2026-03-02T10:00:00+08:00';
 const OTHER_PASSWORD = 'Vb8$wN3^hT6&jY1c';

@@ -17,7 +17,7 @@ import { apiRequest } from '../support/api-request.ts';
 import { createTestDatabase, REDIS_URL, uniqueQueuePrefix, TEST_APP_ROLE, withClient } from '../support/test-database.ts';
 import { chainEntry, type AuditEntry } from '../../node/audit-trail/audit-chain.ts';
 import { verifyAudit } from '../../node/audit-trail/audit-store.ts';
-import { poolRunner } from '../../node/db/sql-runner.ts';
+import { poolRunner } from '../../node/core/db.ts';
 import { loadSettings } from '../../node/config/settings.ts';
 import { startNode } from '../../node/server.ts';
 import { createLogger } from '../../node/logger.ts';

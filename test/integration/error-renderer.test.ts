@@ -14,7 +14,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../../node/db/orm.ts';
-import { query } from '../../node/db/sql.ts';
+import { query } from '../../node/core/db.ts';
 import { errorRenderer } from '../../node/http/error-renderer.ts';
 import { ERRORS } from '../../node/http/errors.ts';
 import { jsonBodyLimits } from '../../node/http/json-body-limits.ts';

@@ -31,7 +31,7 @@ import { accepted, concluded, fee, notAccepted, postAccepted, q, setUpCatalog } 
 import { act, alertOf, alertsWhere, sweepAt } from '../support/alert-fixtures.ts';
 import { enroll, startAt, sync } from '../support/federation-fixtures.ts';
 import { NodeIdentity } from '../../federation/identity/node-identity.ts';
-import { poolRunner } from '../../node/db/sql-runner.ts';
+import { poolRunner } from '../../node/core/db.ts';
 import type { AuditRequestPayload, AuditResponsePayload } from '../../federation/audit/audit-types.ts';
 import { ALERT_COUNTS, type SummaryCounts } from '../../federation/rollups/summary-row.ts';
 

@@ -14,7 +14,7 @@ import { enroll, startAt, sync } from '../support/federation-fixtures.ts';
 import { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { NodeKeyRing, NodeSigningKey } from '../../federation/keys/node-keys.ts';
 import { signMessage } from '../../federation/keys/signed-message.ts';
-import { poolRunner } from '../../node/db/sql-runner.ts';
+import { poolRunner } from '../../node/core/db.ts';
 import type { AuditRequestPayload } from '../../federation/audit/audit-types.ts';
 
 const NOW = '2026-03-10T12:00:00+08:00';

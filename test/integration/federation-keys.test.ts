@@ -13,12 +13,12 @@ import {
   loadOrCreate,
   rewrapKeys,
   rotate,
-  type SqlRunner,
 } from '../../federation/keys/key-store.ts';
 import { signMessage, verifyMessage } from '../../federation/keys/signed-message.ts';
 import type { NodeKeyRing } from '../../federation/keys/node-keys.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { rejectionOf } from '../support/rejection.ts';
+import type { SqlRunner } from '../../federation/sql-runner.ts';
 
 const T0 = new Date('2026-01-05T01:00:00Z');
 const T1 = new Date('2026-03-02T01:00:00Z');

@@ -12,7 +12,6 @@ import {
   inclusionProofAt,
   rootAt,
   treeSize,
-  type SqlRunner,
 } from '../../federation/log/log-store.ts';
 import {
   consistencyProof,
@@ -24,6 +23,7 @@ import {
   verifyInclusion,
 } from '../../federation/log/merkle.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import type { SqlRunner } from '../../federation/sql-runner.ts';
 
 /** The adapter the node writes at wiring time, here over one pg client. */
 function runnerOf(client: pg.ClientBase): SqlRunner {

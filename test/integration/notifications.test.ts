@@ -13,7 +13,7 @@ import { eventually, startHttpReceiver, startSmtpSink, type HttpReceiver, type S
 import { Alert } from '../../node/supervision/alert.entity.ts';
 import { createNotifications, type NotificationKind } from '../../node/notify/notification-store.ts';
 import { startNotificationJobs } from '../../node/notify/notification-queue.ts';
-import { query } from '../../node/db/sql.ts';
+import { query } from '../../node/core/db.ts';
 import { loadSettings, SettingsError } from '../../node/config/settings.ts';
 
 const ATTEMPTS = 4;

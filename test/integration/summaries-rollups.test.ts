@@ -15,8 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, concluded, notAccepted, postAccepted, q, setUpCatalog, stage, suspended } from '../support/api-fixtures.ts';
 import { changedOwnSummaries, changedOwnSummariesIn, computeOwnSummaries } from '../../node/summaries/own-summaries.ts';
-import { poolRunner, transactionRunner } from '../../node/db/sql-runner.ts';
-import { query } from '../../node/db/sql.ts';
+import { poolRunner, transactionRunner, query, type SqlRunner } from '../../node/core/db.ts';
 import { openOrm, migrate } from '../../node/db/orm.ts';
 import { errorRenderer } from '../../node/http/error-renderer.ts';
 import type { RequestState } from '../../node/http/state.ts';
@@ -26,7 +25,6 @@ import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
 import {
   LIGHT_COUNTS, SUMMARY_COUNTS, addCounts, countsOf, zeroCounts, type SummaryCounts, type SummaryRow,
 } from '../../federation/rollups/summary-row.ts';
-import type { SqlRunner } from '../../federation/keys/key-store.ts';
 
 const SELF = '610203';
 const A = 'D-A';

@@ -10,8 +10,7 @@ import { NodeKeyRing, NodeSigningKey } from '../../federation/keys/node-keys.ts'
 import { canonicalJson, signMessage } from '../../federation/keys/signed-message.ts';
 import { consistencyProof, rootOf } from '../../federation/log/merkle.ts';
 import { TYP, type BatchPayload, type CheckpointPayload } from '../../federation/sync/message-types.ts';
-import { poolRunner } from '../../node/db/sql-runner.ts';
-import { query } from '../../node/db/sql.ts';
+import { poolRunner, query } from '../../node/core/db.ts';
 import type { ApiAnswer, TestNode } from './test-node.ts';
 
 /** The key secret startTestNode gives every node. */

@@ -12,7 +12,7 @@ import { errorRenderer } from '../../../node/http/error-renderer.ts';
 import type { RequestState } from '../../../node/http/state.ts';
 import { rollupRouter, type RollupRouteDeps } from '../../../federation/rollups/rollup-routes.ts';
 import { SUMMARY_COUNTS, zeroCounts } from '../../../federation/rollups/summary-row.ts';
-import type { SqlRunner } from '../../../federation/keys/key-store.ts';
+import type { SqlRunner } from '../../../federation/sql-runner.ts';
 
 const SELF = '610200';
 // code -> parent code

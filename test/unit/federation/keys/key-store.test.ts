@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { KEK_BYTES, KeyStoreError, deriveKeyEncryptionKey, loadOrCreate, rotate, rewrapKeys, type SqlRunner } from '../../../../federation/keys/key-store.ts';
+import { KEK_BYTES, KeyStoreError, deriveKeyEncryptionKey, loadOrCreate, rotate, rewrapKeys } from '../../../../federation/keys/key-store.ts';
 import { NODE_KEYS_DDL } from '../../../../federation/keys/key-schema.sql.ts';
 import { rejectionOf } from '../../../support/rejection.ts';
+import type { SqlRunner } from '../../../../federation/sql-runner.ts';
 
 const NOW = new Date('2026-01-05T00:00:00Z');
 

@@ -10,19 +10,19 @@
  * sent upward are computed from. Editing that row, an event, or an alert shows up in an audit.
  */
 import { dayFromIso, localDayOf, startOfLocalDayIso, type DayNumber } from '../calendar/local-date.ts';
-import type { SqlRunner } from '../db/sql-runner.ts';
+import type { SqlRunner } from '../core/db.ts';
 import { checkSchema } from '../http/validation.ts';
 import { foldCaseEvents, type CaseFacts } from '../timelimits/case-facts.ts';
 import type { Timeline } from '../timelimits/timeline.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { verdictFromFacts, verdictFromTimeline, type ItemTimeLimit } from '../timelimits/verdict.ts';
-import { evaluateRules } from '../supervision/rules/evaluate-rules.ts';
-import type { ReceivedEvent, RuleItem } from '../supervision/rules/rule-types.ts';
-import { LIMIT_UNITS, STAGES, type CaseEvent, type LimitUnit, type Stage } from './case-event.ts';
-import { isoSql } from './case-store.ts';
+import { evaluateRules } from './rules/evaluate-rules.ts';
+import type { ReceivedEvent, RuleItem } from './rules/rule-types.ts';
+import { LIMIT_UNITS, STAGES, type CaseEvent, type LimitUnit, type Stage } from '../cases/case-event.ts';
+import { isoSql } from '../cases/case-store.ts';
 import type {
   AuditHost, AuditScope, DeclaredItem, ReportedAlert, ReportedLimit, ScopedCase, VerdictRecord,
-} from '../../federation/audit/audit-types.ts';
+} from '../../federation/index.ts';
 
 /**
  * Sweeps just `caseNos` at `at` (those due by then), so their alerts say what the rules find at

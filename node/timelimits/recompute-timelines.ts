@@ -1,16 +1,16 @@
 /**
  * Recomputes the cached timelines after the calendar or the policy changed, in keyset chunks, and
- * writes back only the rows whose dates moved, marking those cases due for the sweep. Runs inside the caller's transaction so the new
+ * writes back only the rows whose dates moved, telling `casesChanged` about those cases. Runs inside the caller's transaction so the new
  * rules and the cases judged by them become visible together.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, type DayNumber } from '../calendar/local-date.ts';
-import { execute, query } from '../db/sql.ts';
-import type { CaseFacts } from '../timelimits/case-facts.ts';
-import { computeTimeline } from '../timelimits/timeline.ts';
-import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
-import type { LimitUnit } from './case-event.ts';
-import { markCasesDue, type DueReason } from '../supervision/sweep-schedule.ts';
+import type { LimitUnit } from '../cases/case-event.ts';
+import { execute, query } from '../core/db.ts';
+import { casesChanged, type CaseChangeReason } from '../core/hooks.ts';
+import type { CaseFacts } from './case-facts.ts';
+import { computeTimeline } from './timeline.ts';
+import type { TimeRulesSnapshot } from './time-rules.ts';
 
 const CHUNK = 5000;
 
@@ -31,7 +31,7 @@ export interface RecomputeScope {
 }
 
 /** Why timelines are recomputed: a calendar year changed, or the policy. */
-const reasonOf = (scope: RecomputeScope): DueReason => (scope.years ? 'calendar' : 'policy');
+const reasonOf = (scope: RecomputeScope): CaseChangeReason => (scope.years ? 'calendar' : 'policy');
 
 const iso = (day: DayNumber | null): string | null => (day === null ? null : isoFromDay(day));
 
@@ -72,7 +72,7 @@ export async function recomputeTimelines(em: EntityManager, rules: TimeRulesSnap
         FROM json_to_recordset($1::json) AS r(case_no text, deadline date, yellow_from date, yellow_card_on date, red_card_on date)
         WHERE c.case_no = r.case_no`, [JSON.stringify(updates)]);
       // Their findings may have moved with their dates: the sweep re-evaluates them (and revokes what became wrong).
-      await markCasesDue(em, updates.map((update) => update.case_no), reasonOf(scope));
+      await casesChanged(em, updates.map((update) => update.case_no), reasonOf(scope));
     }
     after = rows.at(-1)!.case_no;
   }
