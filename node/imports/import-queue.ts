@@ -3,7 +3,7 @@
  * of the POST, the recovery when a worker starts) never runs one import twice at once; a worker
  * that died mid-import resumes after the last committed chunk. One job at a time per worker.
  */
-import { defineQueue, type JobProducer } from '../jobs/define-queue.ts';
+import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 import { markImportFailed, runImport, unfinishedImports, type ImportJobData, type ImportWorkerDeps } from './import-worker.ts';
 
 export const IMPORT_QUEUE = 'imports';

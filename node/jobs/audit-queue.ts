@@ -7,7 +7,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { type FederationContext, type AuditHost, type AuditTrigger, runAudit, unfinishedAudits } from '../../federation/index.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
-import { defineQueue, type JobProducer } from './define-queue.ts';
+import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 
 export const AUDIT_QUEUE = 'audits';
 /** How long `?wait=true` waits for an audit before answering it as it stands. */

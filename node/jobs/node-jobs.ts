@@ -21,7 +21,7 @@ import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { departmentNotifier } from '../notify/department-notifier.ts';
 import { notificationEnqueuer, notifyQueue, openChannels, type NotificationJobs } from '../notify/notification-queue.ts';
 import { importEnqueuer, importQueue, type ImportQueue } from '../imports/import-queue.ts';
-import { JobProducer, startQueueWorker, type QueueWorker } from './define-queue.ts';
+import { JobProducer, startQueueWorker, type QueueWorker } from '../core/define-queue.ts';
 import { sweepJobs, sweepQueue, type SweepJobs } from './sweep-queue.ts';
 import { syncQueue, syncTrigger } from './sync-queue.ts';
 import { auditQueue, auditTrigger } from './audit-queue.ts';

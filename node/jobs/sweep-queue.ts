@@ -16,7 +16,7 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { runSweep, type SweepDeps, type SweepResult } from '../supervision/sweep.ts';
-import { defineQueue, type JobProducer } from './define-queue.ts';
+import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 import { systemClock } from '../core/clock.ts';
 
 export const SWEEP_QUEUE = 'sweep';

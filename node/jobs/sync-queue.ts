@@ -12,7 +12,7 @@ import {
   type FederationContext, buildBatch, deliverOutbox, type SummarySource, type SyncTrigger,
 } from '../../federation/index.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
-import { defineQueue, type JobProducer } from './define-queue.ts';
+import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 
 export const SYNC_QUEUE = 'sync';
 const SCHEDULER_ID = 'sync-every-interval';

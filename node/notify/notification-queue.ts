@@ -19,7 +19,7 @@ import { DepartmentContact } from './department-contact.entity.ts';
 import { Notification } from './notification.entity.ts';
 import { NotificationAttempt } from './notification-attempt.entity.ts';
 import { pendingNotificationIds } from './notification-store.ts';
-import { defineQueue, JobProducer, startQueueWorker, type QueueDefinition } from '../jobs/define-queue.ts';
+import { defineQueue, JobProducer, startQueueWorker, type QueueDefinition } from '../core/define-queue.ts';
 
 export const NOTIFY_QUEUE = 'notify';
 /** Deliveries at once: a slow receiver (up to the 10 s timeout) does not hold up the others. */

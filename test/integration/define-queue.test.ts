@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { defineQueue, JobProducer, startQueueWorker, type QueueWorker } from '../../node/jobs/define-queue.ts';
+import { defineQueue, JobProducer, startQueueWorker, type QueueWorker } from '../../node/core/define-queue.ts';
 import { REDIS_URL, uniqueQueuePrefix } from '../support/test-database.ts';
 
 interface Data {
