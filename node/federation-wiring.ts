@@ -3,10 +3,11 @@
  * Also the node's side of the small interfaces federation code is handed: summary rows, batch
  * application, and the sweep re-supervision runs before answering.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { IsolationLevel, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './db/sql-runner.ts';
+import { inTransaction, outsideUnit } from './db/unit-of-work.ts';
 import type { AuditSweep } from './cases/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
@@ -27,7 +28,9 @@ export async function createFederationContext(settings: Settings, orm: MikroORM,
     parentUrl: settings.parentUrl,
     identity,
     sql: poolRunner(orm),
-    transaction: (work) => orm.em.fork().transactional((tx) => work(transactionRunner(tx))),
+    // Inside a write request, a savepoint of the request's transaction: it commits with the audit entry.
+    transaction: (work) => inTransaction(orm.em, (tx) => work(transactionRunner(tx))),
+    snapshot: (work) => orm.em.fork().transactional((tx) => work(transactionRunner(tx)), { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true }),
     validate: (schemaFile, data) => assertSchema(schemaFile, data),
     now,
     fetch: globalThis.fetch,
@@ -60,7 +63,9 @@ export function batchApplier(): BatchApplier {
  * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
  */
 export function auditSweep(orm: MikroORM, deps: SweepDeps): AuditSweep {
+  // The scheduled sweep's work done early, committed on its own before the answer's snapshot is
+  // read: not a change of the request's (which runs in a transaction of its own).
   return async (caseNos, at) => {
-    await runSweep(orm.em.fork(), deps, at, { caseNos });
+    await outsideUnit(() => runSweep(orm.em.fork(), deps, at, { caseNos }));
   };
 }

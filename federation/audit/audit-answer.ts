@@ -78,9 +78,8 @@ async function answerForSelf(context: FederationContext, host: AuditHost, reques
   } catch (error) {
     context.log.warn({ err: error, auditor: original.payload.auditor }, '再监察前的预警扫描失败 (the sweep before an audit answer failed)');
   }
-  const payload = await context.transaction(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
-    // One snapshot for the events, the proofs and the reported state.
-    await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+  // One snapshot for the events, the proofs and the reported state.
+  const payload = await context.snapshot(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
     const size = await treeSize(sql);
     if (request.treeSize > size) refuse('TREE_SIZE_UNKNOWN', 409, `本节点的日志只有 ${size} 条, 没有大小为 ${request.treeSize} 的检查点`, { treeSize: request.treeSize, size });
     const root = await rootAt(sql, request.treeSize);

@@ -1,31 +1,45 @@
 /**
  * Applying a change of calendar or policy: write it, recompute the affected cases under the new
- * rules, and put the rules in force, atomically. The new snapshot is installed before the commit
- * (ingestion waits on the exclusive rules lock until then) and rolled back if the commit fails.
+ * rules, and put the rules in force, atomically. The new snapshot goes in force at the commit
+ * (after the last statement, the audit entry included, just before COMMIT: ingestion waiting on
+ * the exclusive rules lock finds it the moment it wakes) and is taken back if COMMIT fails, so a
+ * change that rolls back never changes the rules in memory.
+ *
+ * Inside a write request the change is a savepoint of the request's transaction; on its own (a
+ * policy issued from above, applied by the sync) it runs in a unit of its own.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { recomputeTimelines, type RecomputeScope } from '../cases/recompute.ts';
+import { currentUnit, UnitOfWork } from '../db/unit-of-work.ts';
 import { lockRulesExclusive, type TimeRules } from './time-rules.ts';
 import { markAllCasesDue } from '../supervision/sweep-schedule.ts';
 
 export async function changeRules(em: EntityManager, rules: TimeRules, write: (tx: EntityManager) => Promise<void>, scope: RecomputeScope): Promise<{ checked: number; changed: number }> {
+  const change = (unit: UnitOfWork): Promise<{ checked: number; changed: number }> => unit.nested(async (tx) => {
+    await lockRulesExclusive(tx);
+    await write(tx);
+    await tx.flush();
+    const before = rules.current;
+    const snapshot = await rules.load(tx);
+    const recomputed = await recomputeTimelines(tx, snapshot, scope);
+    // LATE_REPORT reads the reporting deadlines of every event, whatever the timelines did.
+    if (snapshot.policy.reportByTime !== before.policy.reportByTime || snapshot.policy.nonWorkingDayReportByTime !== before.policy.nonWorkingDayReportByTime) {
+      await markAllCasesDue(tx, 'policy');
+    }
+    unit.atCommit(() => rules.install(snapshot), () => rules.install(before));
+    return recomputed;
+  });
+
+  const request = currentUnit();
+  if (request) return change(request);
+  const own = await UnitOfWork.begin(em);
   try {
-    return await em.transactional(async (tx) => {
-      await lockRulesExclusive(tx);
-      await write(tx);
-      await tx.flush();
-      const before = rules.current.policy;
-      const snapshot = await rules.load(tx);
-      const recomputed = await recomputeTimelines(tx, snapshot, scope);
-      // LATE_REPORT reads the reporting deadlines of every event, whatever the timelines did.
-      if (snapshot.policy.reportByTime !== before.reportByTime || snapshot.policy.nonWorkingDayReportByTime !== before.nonWorkingDayReportByTime) {
-        await markAllCasesDue(tx, 'policy');
-      }
-      rules.install(snapshot);
-      return recomputed;
-    });
+    const recomputed = await own.run(() => change(own));
+    await own.flush();
+    await own.commit();
+    return recomputed;
   } catch (error) {
-    await rules.reload(em.fork());
+    await own.rollback();
     throw error;
   }
 }
