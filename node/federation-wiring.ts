@@ -7,7 +7,7 @@ import { IsolationLevel, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './db/sql-runner.ts';
-import { inTransaction, outsideUnit } from './db/unit-of-work.ts';
+import { inTransaction, outsideUnit, whenCommitted } from './db/unit-of-work.ts';
 import type { AuditSweep } from './cases/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
@@ -30,6 +30,7 @@ export async function createFederationContext(settings: Settings, orm: MikroORM,
     sql: poolRunner(orm),
     // Inside a write request, a savepoint of the request's transaction: it commits with the audit entry.
     transaction: (work) => inTransaction(orm.em, (tx) => work(transactionRunner(tx))),
+    afterCommit: (hook) => whenCommitted(hook),
     snapshot: (work) => orm.em.fork().transactional((tx) => work(transactionRunner(tx)), { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true }),
     validate: (schemaFile, data) => assertSchema(schemaFile, data),
     now,

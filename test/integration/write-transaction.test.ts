@@ -4,7 +4,7 @@
  * as it was, nothing is queued, the event-log sequencer has nothing to do and the rules in memory
  * stay; a write that succeeds leaves both its change and its entry; a refused write changes
  * nothing and leaves its refusal entry; failed sign-ins still count toward the lockout. A parent
- * that cannot record an enrollment or a batch from its child keeps neither.
+ * that cannot record an enrollment or a batch from its child keeps neither, nor an audit order.
  */
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -38,8 +38,8 @@ describe('integration: a write and its audit entry commit together', function ()
   }
 
   /** How many jobs were ever added to each queue: BullMQ counts every add in `<prefix>:<queue>:id`. */
-  async function jobsAdded(): Promise<Record<string, number>> {
-    const prefix = node.node.settings.queuePrefix;
+  async function jobsAdded(of: TestNode = node): Promise<Record<string, number>> {
+    const prefix = of.node.settings.queuePrefix;
     const counts: Record<string, number> = {};
     for (const queue of ['imports', 'notify', 'sweep', 'audits', 'sync']) counts[queue] = Number(await redis.get(`${prefix}:${queue}:id`) ?? 0);
     return counts;
@@ -257,6 +257,27 @@ describe('integration: a write and its audit entry commit together', function ()
       const again = await county.api('POST', '/api/v1/federation/sync?wait=true');
       expect(again.body.result.error, JSON.stringify(again.body.result)).to.equal(null);
       expect(changedTables(cityEnrolled, await fingerprint(city.database.url))).to.include('audit_log');
+    });
+
+    it('an audit of a child the parent cannot record is neither stored nor queued', async () => {
+      const cityBefore = await settledFingerprint(city.database.url);
+      const queued = await jobsAdded(city);
+      await revokeOn(city);
+      try {
+        const ordered = await city.api('POST', '/api/v1/children/610203/audits', { from: '2026-03-01', to: '2026-03-31' });
+        expect([ordered.status, ordered.body.error?.code], JSON.stringify(ordered.body)).to.deep.equal([503, 'AUDIT_UNAVAILABLE']);
+      } finally {
+        await grantOn(city);
+      }
+      expect(changedTables(cityBefore, await fingerprint(city.database.url))).to.deep.equal([]);
+      expect(await jobsAdded(city)).to.deep.equal(queued);
+      const done = await city.api('POST', '/api/v1/children/610203/audits?wait=true', { from: '2026-03-01', to: '2026-03-31' });
+      expect(done.status, JSON.stringify(done.body)).to.equal(200);
+      // Queued after the commit, the worker found the order and ran it to its end (it fails: the
+      // county's PUBLIC_URL is not reachable in this test, which is beside the point here).
+      expect(done.body.status, JSON.stringify(done.body)).to.equal('failed');
+      expect(done.body.finishedAt, JSON.stringify(done.body)).to.be.a('string');
+      expect((await jobsAdded(city)).audits).to.equal(queued.audits! + 1);
     });
   });
 });
