@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     calendarRouter(deps.rules, deps.policyIssuer),
     policyRouter(deps.rules, deps.policyIssuer),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate),
+    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate, deps.federation),
     enrollmentAdminRouter(deps.federation),
     syncAdminRouter(deps.federation, deps.sync),
     rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),

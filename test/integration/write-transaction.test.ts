@@ -83,6 +83,7 @@ describe('integration: a write and its audit entry commit together', function ()
     let queuedBefore: Record<string, number>;
     let metricBefore: string[];
     let policyBefore: unknown;
+    let jwksBefore: unknown;
 
     const expectUnavailable = (answer: { status: number; body: { error?: { code: string; message: string } } }, what: string): void => {
       expect(answer.status, `${what}: ${JSON.stringify(answer.body)}`).to.equal(503);
@@ -95,6 +96,7 @@ describe('integration: a write and its audit entry commit together', function ()
       queuedBefore = await jobsAdded();
       metricBefore = await ingestedMetric();
       policyBefore = (await node.api('GET', '/api/v1/policy')).body;
+      jwksBefore = await (await fetch(`${node.url}/.well-known/jwks.json`)).json();
       const card = await alertOf(node, 'TX-1', 'YELLOW_CARD');
 
       await revokeAuditInsert();
@@ -106,6 +108,7 @@ describe('integration: a write and its audit entry commit together', function ()
         expectUnavailable(await node.api('POST', `/api/v1/alerts/sweep?at=${q(NEXT_FRI)}`), 'sweep');
         expectUnavailable(await node.api('PUT', '/api/v1/policy', { ...policyBody(policyBefore), yellowAtRemainingDays: 2 }), 'policy');
         expectUnavailable(await node.api('POST', '/api/v1/users', { login: 'tx-new-user', name: '新用户', role: 'supervisor', departments: [], password: 'Kx7#mQ2!vL9@pR4z' }), 'user');
+        expectUnavailable(await node.api('POST', '/api/v1/federation/keys/rotate'), 'key rotation');
         expectUnavailable(await node.api('POST', '/api/v1/imports', `${JSON.stringify(accepted('TX-5', FRI, 'IT-3', 'GA'))}\n`, { 'content-type': 'application/x-ndjson' }), 'import');
       } finally {
         await grantAuditInsert();
@@ -125,6 +128,8 @@ describe('integration: a write and its audit entry commit together', function ()
       expect(await ingestedMetric()).to.deep.equal(metricBefore);
       expect((await node.api('GET', '/api/v1/policy')).body).to.deep.equal(policyBefore);
       expect((await node.api('GET', '/api/v1/items/IT-3')).body).to.include({ name: '事项 IT-3', promisedLimitDays: 3 });
+      // The node signs with the key it had: the rotated one never went in force.
+      expect(await (await fetch(`${node.url}/.well-known/jwks.json`)).json()).to.deep.equal(jwksBefore);
     });
 
     it('a sign-in refused then answers 503 too and counts nothing: no attempt goes unrecorded', async () => {
@@ -165,6 +170,10 @@ describe('integration: a write and its audit entry commit together', function ()
       expect(changed.status, JSON.stringify(changed.body)).to.equal(200);
       expect((await node.api('GET', '/api/v1/policy')).body).to.include({ yellowAtRemainingDays: 2, source: 'node' });
       expect(await entryOf('tx-policy')).to.deep.include({ action: 'PUT /api/v1/policy', status: 200 });
+      const rotated = await node.api('POST', '/api/v1/federation/keys/rotate');
+      expect(rotated.status, JSON.stringify(rotated.body)).to.equal(200);
+      const kids = ((await (await fetch(`${node.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys.map((key) => key.kid);
+      expect(kids).to.include(rotated.body.currentKid);
       expect((await node.api('GET', '/api/v1/audit/verify')).body).to.include({ ok: true });
     });
 
