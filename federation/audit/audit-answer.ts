@@ -45,9 +45,12 @@ async function verifyRequest(context: FederationContext, jws: string): Promise<A
     refuse('STALE_REQUEST', 409, `请求时间与本节点时钟相差过大 (request time ${payload.time} is more than 10 minutes from this node's clock)`, { time: payload.time, now: context.now().toISOString() });
   }
   const now = context.now();
-  await context.sql.query('DELETE FROM audit_request_nonces WHERE seen_at < $1', [new Date(now.getTime() - NONCE_RETENTION_MS)]);
-  const fresh = await context.sql.query('INSERT INTO audit_request_nonces (nonce, auditor, seen_at) VALUES ($1, $2, $3) ON CONFLICT (nonce) DO NOTHING RETURNING nonce',
-    [payload.nonce, payload.auditor, now]);
+  // Spent with the request's audit entry: a second request with this nonce waits for the first to commit, then is refused.
+  const fresh = await context.transaction(async (sql) => {
+    await sql.query('DELETE FROM audit_request_nonces WHERE seen_at < $1', [new Date(now.getTime() - NONCE_RETENTION_MS)]);
+    return sql.query('INSERT INTO audit_request_nonces (nonce, auditor, seen_at) VALUES ($1, $2, $3) ON CONFLICT (nonce) DO NOTHING RETURNING nonce',
+      [payload.nonce, payload.auditor, now]);
+  });
   if (fresh.length === 0) refuse('REPLAYED', 409, '该再监察请求已处理过 (this request was answered already: the nonce is spent)', { nonce: payload.nonce });
   return payload;
 }
