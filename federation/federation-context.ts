@@ -21,8 +21,18 @@ export interface FederationContext {
   identity: NodeIdentity;
   /** Statements on their own. */
   sql: SqlRunner;
-  /** Runs `work` in one database transaction. */
+  /**
+   * Runs `work` in one database transaction; inside a write request, as part of the request's
+   * transaction (a savepoint), so it commits with the request's audit entry or not at all.
+   */
   transaction<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs `hook` once the current write request's transaction committed (at once outside one):
+   * queueing work that must find what the request wrote, never for a change that rolled back.
+   */
+  afterCommit(hook: () => unknown): Promise<void>;
+  /** Runs `work` in a read-only transaction of its own that reads one snapshot (REPEATABLE READ). */
+  snapshot<T>(work: (sql: SqlRunner) => Promise<T>): Promise<T>;
   /** Throws a 400 naming the field when `data` does not match `schemas/<schemaFile>`. */
   validate(schemaFile: string, data: unknown): void;
   now(): Date;

@@ -3,10 +3,11 @@
  * Also the node's side of the small interfaces federation code is handed: summary rows, batch
  * application, and the sweep re-supervision runs before answering.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
+import { IsolationLevel, type MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Settings } from './config/settings.ts';
 import { poolRunner, transactionRunner } from './core/db.ts';
+import { inTransaction, outsideUnit, whenCommitted } from './core/unit-of-work.ts';
 import type { AuditSweep } from './supervision/audit-host.ts';
 import { runSweep, type SweepDeps } from './supervision/sweep.ts';
 import { changedOwnSummariesIn } from './summaries/own-summaries.ts';
@@ -23,7 +24,10 @@ export async function createFederationContext(settings: Settings, orm: MikroORM,
     parentUrl: settings.parentUrl,
     identity,
     sql: poolRunner(orm),
-    transaction: (work) => orm.em.fork().transactional((tx) => work(transactionRunner(tx))),
+    // Inside a write request, a savepoint of the request's transaction: it commits with the audit entry.
+    transaction: (work) => inTransaction(orm.em, (tx) => work(transactionRunner(tx))),
+    afterCommit: (hook) => whenCommitted(hook),
+    snapshot: (work) => orm.em.fork().transactional((tx) => work(transactionRunner(tx)), { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true }),
     validate: (schemaFile, data) => assertSchema(schemaFile, data),
     now,
     fetch: globalThis.fetch,
@@ -56,7 +60,9 @@ export function batchApplier(): BatchApplier {
  * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
  */
 export function auditSweep(orm: MikroORM, deps: SweepDeps): AuditSweep {
+  // The scheduled sweep's work done early, committed on its own before the answer's snapshot is
+  // read: not a change of the request's (which runs in a transaction of its own).
   return async (caseNos, at) => {
-    await runSweep(orm.em.fork(), deps, at, { caseNos });
+    await outsideUnit(() => runSweep(orm.em.fork(), deps, at, { caseNos }));
   };
 }

@@ -45,9 +45,12 @@ async function verifyRequest(context: FederationContext, jws: string): Promise<A
     refuse('STALE_REQUEST', 409, `请求时间与本节点时钟相差过大 (request time ${payload.time} is more than 10 minutes from this node's clock)`, { time: payload.time, now: context.now().toISOString() });
   }
   const now = context.now();
-  await context.sql.query('DELETE FROM audit_request_nonces WHERE seen_at < $1', [new Date(now.getTime() - NONCE_RETENTION_MS)]);
-  const fresh = await context.sql.query('INSERT INTO audit_request_nonces (nonce, auditor, seen_at) VALUES ($1, $2, $3) ON CONFLICT (nonce) DO NOTHING RETURNING nonce',
-    [payload.nonce, payload.auditor, now]);
+  // Spent with the request's audit entry: a second request with this nonce waits for the first to commit, then is refused.
+  const fresh = await context.transaction(async (sql) => {
+    await sql.query('DELETE FROM audit_request_nonces WHERE seen_at < $1', [new Date(now.getTime() - NONCE_RETENTION_MS)]);
+    return sql.query('INSERT INTO audit_request_nonces (nonce, auditor, seen_at) VALUES ($1, $2, $3) ON CONFLICT (nonce) DO NOTHING RETURNING nonce',
+      [payload.nonce, payload.auditor, now]);
+  });
   if (fresh.length === 0) refuse('REPLAYED', 409, '该再监察请求已处理过 (this request was answered already: the nonce is spent)', { nonce: payload.nonce });
   return payload;
 }
@@ -78,9 +81,8 @@ async function answerForSelf(context: FederationContext, host: AuditHost, reques
   } catch (error) {
     context.log.warn({ err: error, auditor: original.payload.auditor }, '再监察前的预警扫描失败 (the sweep before an audit answer failed)');
   }
-  const payload = await context.transaction(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
-    // One snapshot for the events, the proofs and the reported state.
-    await sql.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+  // One snapshot for the events, the proofs and the reported state.
+  const payload = await context.snapshot(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
     const size = await treeSize(sql);
     if (request.treeSize > size) refuse('TREE_SIZE_UNKNOWN', 409, `本节点的日志只有 ${size} 条, 没有大小为 ${request.treeSize} 的检查点`, { treeSize: request.treeSize, size });
     const root = await rootAt(sql, request.treeSize);

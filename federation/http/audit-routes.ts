@@ -55,25 +55,25 @@ export function auditAdminRouter(context: FederationContext, trigger: AuditTrigg
     await resolveAuditRoute(context, code);
     const now = context.now();
     const id = randomUUID();
-    await insertAudit(context.sql, {
+    // Stored with the request's audit entry; queued (and, with ?wait=true, awaited) once both committed.
+    await context.transaction((sql) => insertAudit(sql, {
       id, nodeCode: code, requestedBy: body.requestedBy ?? 'admin', from: body.from, to: body.to, departmentCode: body.departmentCode ?? null,
       pageSize: body.pageSize ?? DEFAULT_PAGE_SIZE, at: now, createdAt: now,
-    });
+    }));
     const wait = ctx.query.wait === 'true';
-    try {
-      await trigger.start(id, wait);
-    } catch (error) {
-      // The audit is stored; the node queues unfinished audits again when it starts.
-      context.log.error({ err: error, audit: id }, 'could not queue audit');
-      if (wait) throw error;
-    }
     ctx.set('Location', `/api/v1/children/${code}/audits/${id}`);
-    if (wait) {
-      ctx.body = await findAudit(context.sql, code, id);
-      return;
-    }
-    ctx.status = 202;
+    ctx.status = wait ? 200 : 202;
     ctx.body = { id, node: code, status: 'queued' };
+    await context.afterCommit(async () => {
+      try {
+        await trigger.start(id, wait);
+      } catch (error) {
+        // The audit is stored; the node queues unfinished audits again when it starts.
+        context.log.error({ err: error, audit: id }, 'could not queue audit');
+      }
+      // With ?wait=true: the audit as it stands once the run ended (or waiting gave up).
+      if (wait) ctx.body = await findAudit(context.sql, code, id);
+    });
   });
 
   router.get('/children/:code/audits/:id', async (ctx) => {

@@ -37,13 +37,22 @@ export class NodeIdentity {
    * Makes a new current key; the old one is kept for verifying only. The new JWKS is announced
    * under the old key (whose private half is still in memory here) so that the parent and the
    * children, who pinned the old key, can trust the new one.
+   *
+   * `within`: the transaction to write in and when it commits; the new ring signs only from then
+   * on (until then the old key, still in memory, keeps signing), so a rotation that rolls back
+   * leaves the ring as it was.
    */
-  async rotate(now: Date, nodeCode: string): Promise<NodeKeyRing> {
+  async rotate(now: Date, nodeCode: string, within?: { sql: SqlRunner; afterCommit(hook: () => unknown): Promise<void> }): Promise<NodeKeyRing> {
+    const sql = within?.sql ?? this.#sql;
     const previous = this.#ring;
-    const next = await rotate(this.#sql, this.#kek, now);
+    const next = await rotate(sql, this.#kek, now);
     const announcement = await signMessage(previous, 'sv-keys+jws', { node: nodeCode, jwks: next.publicJwks(), time: now.toISOString() });
-    await this.#sql.query('INSERT INTO key_announcements (kid, jws, created_at) VALUES ($1, $2, $3)', [next.currentKid, announcement, now]);
-    this.#ring = next;
+    await sql.query('INSERT INTO key_announcements (kid, jws, created_at) VALUES ($1, $2, $3)', [next.currentKid, announcement, now]);
+    const install = (): void => {
+      this.#ring = next;
+    };
+    if (within) await within.afterCommit(install);
+    else install();
     return next;
   }
 

@@ -41,6 +41,8 @@ export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
     const { login, password } = ctx.request.body as { login: string; password: string };
     const now = deps.now();
     const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
+    // A wrong password counts toward the lockout although the answer is a refusal.
+    if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
     // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
     ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
     if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: verdict.lockedUntil.toISOString() });
@@ -65,6 +67,8 @@ export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
       assertSchema('access/token-refresh.schema.json', body);
       const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
       if ('refused' in refreshed) {
+        // A replayed token ends its sessions although the answer is a refusal.
+        ctx.state.keepWritesOnRefusal();
         // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
         if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
         throw new AppError('INVALID_GRANT');
@@ -102,6 +106,8 @@ export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
     ctx.state.audit = { record: `user:${user.id}` };
     assertPasswordPolicy(newPassword, user.login, 'newPassword');
     const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
+    // A wrong current password counts toward the lockout although the answer is a refusal.
+    if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
     if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: verdict.lockedUntil.toISOString() });
     if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
     const passwordHash = await hashPassword(newPassword);

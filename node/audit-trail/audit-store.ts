@@ -1,7 +1,7 @@
 /**
- * The audit trail in PostgreSQL (`audit_log`): appending one entry under a single-writer lock, the
- * filtered newest-first list, and the check of the whole chain, streamed in seq order a chunk at a
- * time. Entries carry the node's clock (`AuditFacts.at`), never the database's now().
+ * The audit trail in PostgreSQL (`audit_log`): appending one entry under a single-writer lock (in
+ * a request's own transaction, or in a short one of its own), the filtered newest-first list, and
+ * the check of the whole chain, streamed in seq order a chunk at a time. Entries carry the node's clock (`AuditFacts.at`), never the database's now().
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { poolRunner, transactionRunner, type SqlRunner } from '../core/db.ts';
@@ -80,20 +80,27 @@ function storableFacts(facts: AuditFacts): AuditFacts {
   };
 }
 
-/** Appends one entry in its own short transaction and answers it as stored. */
-export async function appendAudit(db: AuditDatabase, facts: AuditFacts): Promise<AuditEntry> {
+/**
+ * Appends one entry inside the open transaction `sql` belongs to, and answers it as stored. The
+ * single-writer lock is taken here, so a request holds it only from its last statement to its
+ * commit: concurrent writes wait for each other only for the append.
+ */
+export async function appendAuditIn(sql: SqlRunner, facts: AuditFacts): Promise<AuditEntry> {
   const stored = storableFacts(facts);
-  return db.transaction(async (sql) => {
-    await sql.query(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
-    const [last] = await sql.query<{ seq: string; hash: string }>('SELECT "seq"::text AS seq, hash FROM audit_log ORDER BY audit_log."seq" DESC LIMIT 1');
-    const entry = chainEntry(last ? { seq: Number(last.seq), hash: last.hash } : null, stored);
-    await sql.query(
-      `INSERT INTO audit_log ("seq", "at", actor, role, action, record, details, address, request_id, status, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)`,
-      [entry.seq, entry.at, entry.actor, entry.role, entry.action, entry.record, JSON.stringify(entry.details), entry.address, entry.requestId, entry.status, entry.prevHash, entry.hash],
-    );
-    return entry;
-  });
+  await sql.query(`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const [last] = await sql.query<{ seq: string; hash: string }>('SELECT "seq"::text AS seq, hash FROM audit_log ORDER BY audit_log."seq" DESC LIMIT 1');
+  const entry = chainEntry(last ? { seq: Number(last.seq), hash: last.hash } : null, stored);
+  await sql.query(
+    `INSERT INTO audit_log ("seq", "at", actor, role, action, record, details, address, request_id, status, prev_hash, hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)`,
+    [entry.seq, entry.at, entry.actor, entry.role, entry.action, entry.record, JSON.stringify(entry.details), entry.address, entry.requestId, entry.status, entry.prevHash, entry.hash],
+  );
+  return entry;
+}
+
+/** Appends one entry in its own short transaction (a refused request, whose own work rolled back) and answers it as stored. */
+export async function appendAudit(db: AuditDatabase, facts: AuditFacts): Promise<AuditEntry> {
+  return db.transaction((sql) => appendAuditIn(sql, facts));
 }
 
 export interface AuditFilter {

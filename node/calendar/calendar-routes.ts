@@ -62,7 +62,8 @@ export function calendarRouter(rules: TimeRules, issuer: PolicyIssuer): Router<R
         tx.create(CalendarYearRecord, { year, holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
       }
     }, { years: [year] });
-    const row = await ctx.state.em.fork().findOneOrFail(CalendarYearRecord, { year });
+    // Read again in the request's transaction: the change is not committed before the answer is built.
+    const row = await ctx.state.em.findOneOrFail(CalendarYearRecord, { year }, { refresh: true });
     ctx.status = created ? 201 : 200;
     ctx.body = { ...presentYear(row), recomputed };
   });

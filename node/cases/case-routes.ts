@@ -39,12 +39,15 @@ export function caseRouter(deps: CaseRouteDeps): Router<RequestState> {
       receivedAt: deps.now(), fieldPrefix: (index) => `/events/${index}`, departments,
     });
     ctx.state.audit = { details: { accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected } };
-    deps.metrics.eventsIngested.inc({ status: 'accepted' }, summary.accepted);
-    deps.metrics.eventsIngested.inc({ status: 'duplicate' }, summary.duplicates);
-    deps.metrics.eventsIngested.inc({ status: 'rejected' }, summary.rejected);
-    if (summary.accepted > 0) deps.sequencer.kick();
     const { touchedCases, ...answer } = summary;
-    if (touchedCases.length > 0) deps.afterIngest?.(touchedCases);
+    // Counted, logged and swept once the batch is committed with its audit entry, never before.
+    ctx.state.afterCommit(() => {
+      deps.metrics.eventsIngested.inc({ status: 'accepted' }, summary.accepted);
+      deps.metrics.eventsIngested.inc({ status: 'duplicate' }, summary.duplicates);
+      deps.metrics.eventsIngested.inc({ status: 'rejected' }, summary.rejected);
+      if (summary.accepted > 0) deps.sequencer.kick();
+      if (touchedCases.length > 0) deps.afterIngest?.(touchedCases);
+    });
     ctx.body = answer;
   });
 

@@ -37,7 +37,7 @@ import { AccessTokens } from '../access/access-tokens.ts';
 import { authRouter } from '../access/auth-routes.ts';
 import { userRouter } from '../access/user-routes.ts';
 import { clientRouter } from '../access/client-routes.ts';
-import { auditTrail } from '../audit-trail/audit-middleware.ts';
+import { requestAudit } from '../audit-trail/audit-middleware.ts';
 import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
 import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
 import type { AuditProtection } from '../db/runtime-role.ts';
@@ -46,6 +46,7 @@ import { guardRoutes } from '../access/route-guard.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
+import { writeTransaction } from './write-transaction.ts';
 import { securityHeaders } from './security-headers.ts';
 import { jsonBodyLimits } from './json-body-limits.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -105,8 +106,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   // Authentication runs before routing, so an unknown /api path without a token answers 401, not
   // 404, and nobody can probe which routes exist.
   app.use(authenticate({ adminToken: deps.settings.adminToken, tokens, now: deps.now }));
-  // Every change by an authenticated caller (or a sign-in attempt) leaves an entry, refused ones too.
-  app.use(auditTrail({ db: auditDatabaseOf(deps.orm), now: deps.now }));
+  // A write runs in one transaction with its audit entry; every change by an authenticated caller
+  // (or a sign-in attempt) leaves an entry, refused ones too.
+  app.use(writeTransaction({ orm: deps.orm, audit: requestAudit({ db: auditDatabaseOf(deps.orm), now: deps.now }) }));
 
   for (const router of [healthRouter(deps), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation), auditPublicRouter(deps.federation, deps.auditHost)]) {
     guardRoutes(router as Router<RequestState>);
@@ -123,7 +125,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     calendarRouter(deps.rules, deps.policyIssuer),
     policyRouter(deps.rules, deps.policyIssuer),
     importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate),
+    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate, deps.federation),
     enrollmentAdminRouter(deps.federation),
     syncAdminRouter(deps.federation, deps.sync),
     rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),

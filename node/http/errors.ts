@@ -38,7 +38,7 @@ export const ERRORS = {
   NOTIFICATION_NOT_FAILED: { status: 409, message: '只能重发发送失败的通知 (only a failed notification can be sent again)' },
   INTERNAL: { status: 500, message: '服务器内部错误 (internal error)' },
   UNAVAILABLE: { status: 503, message: '服务暂不可用 (service unavailable)' },
-  AUDIT_UNAVAILABLE: { status: 503, message: '操作可能已执行, 但未能写入审计日志, 请核实后再操作 (the change may have been applied but could not be recorded in the audit trail: check before retrying)' },
+  AUDIT_UNAVAILABLE: { status: 503, message: '操作未执行: 无法写入审计日志, 请稍后重试 (nothing was changed: the audit trail could not record the change; try again later)' },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

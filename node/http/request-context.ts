@@ -1,7 +1,7 @@
 /**
  * First middleware of the chain: a request id (taken from `X-Request-Id` when the caller sends a
- * sane one), a child logger carrying it, a forked EntityManager, one access-log line and the
- * request metrics. Secrets never reach the log: only method, route and status are written.
+ * sane one), a child logger carrying it, a forked EntityManager (a write request later swaps in
+ * its transactional one: write-transaction.ts), one access-log line and the request metrics. Secrets never reach the log: only method, route and status are written.
  */
 import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';

@@ -36,12 +36,15 @@ export function importRouter(deps: ImportRouteDeps): Router<RequestState> {
     const id = randomUUID();
     await execute(ctx.state.em, `INSERT INTO imports (id, format, status, body, processed_rows, accepted, duplicates, rejected, created_at)
       VALUES ($1, $2, 'queued', $3, 0, 0, 0, 0, $4)`, [id, format, Buffer.from(body, 'utf8'), deps.now()]);
-    try {
-      await deps.queue.enqueue(id);
-    } catch (error) {
-      // The import is stored; the node enqueues unfinished imports again when it starts.
-      ctx.state.log.error({ err: error, importId: id }, 'could not enqueue import');
-    }
+    // Queued once the stored body committed with the audit entry (a worker must find it).
+    ctx.state.afterCommit(async () => {
+      try {
+        await deps.queue.enqueue(id);
+      } catch (error) {
+        // The import is stored; the node enqueues unfinished imports again when it starts.
+        ctx.state.log.error({ err: error, importId: id }, 'could not enqueue import');
+      }
+    });
     ctx.status = 202;
     ctx.set('Location', `/api/v1/imports/${id}`);
     ctx.body = { id, status: 'queued', format };

@@ -118,7 +118,8 @@ export function notifyRouter(deps: NotifyRouteDeps): Router<RequestState> {
     const notification = await notificationAt(ctx.state.em, ctx.params.id);
     const reset = await ctx.state.em.nativeUpdate(Notification, { id: notification.id, status: 'failed' }, { status: 'pending' });
     if (reset === 0) throw new AppError('NOTIFICATION_NOT_FAILED', { notification: notification.id, status: notification.status });
-    await deps.notifications.enqueue([notification.id]);
+    // Queued once the reset committed with its audit entry; the worker must find it pending.
+    ctx.state.afterCommit(() => deps.notifications.enqueue([notification.id]));
     ctx.status = 202;
     ctx.body = { ...presentNotification(notification), status: 'pending' };
   });

@@ -14,6 +14,7 @@ import { ACTION_RULES, acceptsAccountability, nextStatus, type AlertAction, type
 import { defaultDemand, noticeDueOn, reserveNoticeNumbers } from './notices.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
 import type { RuleCode } from './rules/rule-types.ts';
+import { whenCommitted } from '../core/unit-of-work.ts';
 
 export interface ActionDeps {
   nodeCode: string;
@@ -109,7 +110,8 @@ export async function applyAlertAction(em: EntityManager, deps: ActionDeps, id: 
     if (kind && deps.notifier) notifications.push(...await deps.notifier.create(tx, [id], kind, at));
     return alert;
   });
-  if (notifications.length > 0) await deps.notifier?.enqueue(notifications);
+  // Created with the change, queued once it committed (inside a request: once the request did).
+  if (notifications.length > 0) await whenCommitted(() => deps.notifier?.enqueue(notifications));
   return alert;
 }
 

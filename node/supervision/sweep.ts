@@ -1,7 +1,9 @@
 /**
  * The sweep: turns findings into alerts exactly once per case and rule. It reads only cases whose
  * next due instant has come (the `sweep_schedule` index), in chunks of one transaction each, so a
- * crash in the middle loses nothing: what was committed stays swept, the rest is still due.
+ * crash in the middle loses nothing: what was committed stays swept, the rest is still due. Run
+ * inside a write request (`POST /alerts/sweep`, an audit answer), each chunk is a savepoint of the
+ * request's transaction and its notifications are queued once the request committed.
  *
  * Per case: evaluate the rules at `at`; raise an alert for a finding that has none (a card's alert
  * carries its supervision notice at once); revoke, with the reason, an alert whose finding a
@@ -13,6 +15,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
 import { execute } from '../core/db.ts';
+import { inTransaction, whenCommitted } from '../core/unit-of-work.ts';
 import { lockRulesShared, type TimeRules, type TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import { evaluateRules } from './rules/evaluate-rules.ts';
 import { CARD_RULES, type Finding, type RuleCode, type RuleItem } from './rules/rule-types.ts';
@@ -63,8 +66,8 @@ export async function runSweep(em: EntityManager, deps: SweepDeps, at: Date, opt
   const chunk = options.chunk ?? DEFAULT_CHUNK;
   const items = new Map<string, RuleItem | null>();
   for (;;) {
-    const outcome = await em.fork().transactional(async (tx) => sweepChunk(tx, deps, at, chunk, options.caseNos ?? null, items, result));
-    if (outcome.notifications.length > 0) await deps.notifier?.enqueue(outcome.notifications);
+    const outcome = await inTransaction(em, async (tx) => sweepChunk(tx, deps, at, chunk, options.caseNos ?? null, items, result));
+    if (outcome.notifications.length > 0) await whenCommitted(() => deps.notifier?.enqueue(outcome.notifications));
     if (outcome.claimed === 0) break;
     result.chunks += 1;
     options.onProgress?.({ ...result });
@@ -203,7 +206,7 @@ function reasonText(reason: string | null): string {
 async function escalateOverdue(em: EntityManager, deps: SweepDeps, at: Date, chunk: number, result: SweepResult): Promise<void> {
   const today = isoFromDay(localDayOf(at));
   for (;;) {
-    const outcome = await em.fork().transactional(async (tx) => {
+    const outcome = await inTransaction(em, async (tx) => {
       const due = await claimOverdueNotices(tx, today, chunk);
       if (due.length === 0) return { claimed: 0, notifications: [] as number[] };
       await updateAlertStatuses(tx, due.map((alert) => ({ id: alert.id, status: 'escalated' as const, revoked_by: null, revoked_reason: null })), at);
@@ -213,7 +216,7 @@ async function escalateOverdue(em: EntityManager, deps: SweepDeps, at: Date, chu
       if (deps.notifier) notifications.push(...await deps.notifier.create(tx, due.map((alert) => alert.id), 'escalation', at));
       return { claimed: due.length, notifications };
     });
-    if (outcome.notifications.length > 0) await deps.notifier?.enqueue(outcome.notifications);
+    if (outcome.notifications.length > 0) await whenCommitted(() => deps.notifier?.enqueue(outcome.notifications));
     result.escalated += outcome.claimed;
     if (outcome.claimed < chunk) break;
   }

@@ -35,7 +35,8 @@ export function policyRouter(rules: TimeRules, issuer: PolicyIssuer): Router<Req
       if (row) tx.assign(row, { ...policy, ...provenance });
       else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
     }, {});
-    const row = await ctx.state.em.fork().findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY });
+    // Read again in the request's transaction: the change is not committed before the answer is built.
+    const row = await ctx.state.em.findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY }, { refresh: true });
     ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: row.updatedAt.toISOString(), recomputed };
   });
 

@@ -84,6 +84,12 @@ export class TimeRules {
     return this.#snapshot;
   }
 
+  /** Puts back the rules a change replaced at its commit, when that commit failed (the only step back). */
+  restore(snapshot: TimeRulesSnapshot): TimeRulesSnapshot {
+    this.#snapshot = snapshot;
+    return this.#snapshot;
+  }
+
   /**
    * Reloads when the database holds a newer version than this process (another process changed the
    * rules); answers the rules in force. One small read when nothing changed.

@@ -4,7 +4,7 @@
  * where, the request id and the status; reads leave none. The list filters and pages; verify walks
  * the chain and finds an edited, a deleted or (against a pinned head) a cut-off entry. The node's
  * own database role cannot update, delete or truncate the trail; concurrent writes keep one
- * unbroken chain; a change whose entry cannot be stored does not answer success.
+ * unbroken chain; a change whose entry cannot be stored is not made (503, nothing changed).
  */
 import { expect } from 'chai';
 import pg from 'pg';
@@ -275,12 +275,15 @@ describe('integration: the audit trail', function () {
       expect(await verify()).to.deep.include({ ok: true, checked: before + 20, brokenAt: null });
     });
 
-    it('does not answer success for a change whose entry cannot be stored', async () => {
+    it('does not make a change whose entry cannot be stored: 503, and nothing changed', async () => {
       await withClient(node.database.url, (client) => client.query(`REVOKE INSERT ON audit_log FROM ${TEST_APP_ROLE}`));
       try {
         const change = await node.api('PUT', '/api/v1/departments/UNAUDITED', { name: '未审计' }, { 'x-request-id': 'audit-unavailable' });
         expect(change.status).to.equal(503);
         expect(change.body.error).to.deep.include({ code: 'AUDIT_UNAVAILABLE', details: { requestId: 'audit-unavailable' } });
+        expect(change.body.error.message).to.include('nothing was changed');
+        // The change rolled back with its entry: the department was never created.
+        expect((await node.api('GET', '/api/v1/departments/UNAUDITED')).status).to.equal(404);
         // A refused request changed nothing: it keeps its own answer.
         const refused = await node.api('PUT', '/api/v1/departments/UNAUDITED', { name: '' });
         expect(refused.status).to.equal(400);
