@@ -40,10 +40,16 @@ export const CaseState = defineEntity({
       name: 'cases_open_case_no_index',
       expression: `create index "cases_open_case_no_index" on "cases" ("case_no") include ("department_code", "item_code", "deadline", "yellow_from", "last_occurred_at") where "status" in ('open', 'paused')`,
     },
-    // The board and the light filters read only open cases' timeline dates.
+    // Light lists look up open cases by department and timeline, the page's case numbers in order
+    // within each (open_timeline_counts, kept by triggers, names the timelines; see case-verdicts.ts).
     {
-      name: 'cases_open_timeline_index',
-      expression: `create index "cases_open_timeline_index" on "cases" ("department_code", "case_no") include ("item_code", "deadline", "yellow_from", "yellow_card_on", "red_card_on", "last_occurred_at") where "status" in ('open', 'paused')`,
+      name: 'cases_open_timeline_key_index',
+      expression: `create index "cases_open_timeline_key_index" on "cases" ("department_code", "deadline", "yellow_from", "case_no") include ("item_code", "last_occurred_at") where "status" in ('open', 'paused')`,
+    },
+    // Paused (no deadline while a suspension is open): few, listed in case-number order.
+    {
+      name: 'cases_open_paused_index',
+      expression: `create index "cases_open_paused_index" on "cases" ("case_no") include ("department_code", "item_code", "last_occurred_at") where "status" in ('open', 'paused') and "deadline" is null`,
     },
   ],
 });

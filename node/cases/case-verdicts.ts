@@ -5,8 +5,8 @@
  * their events, so a question about the past gets the answer the past would have given.
  */
 import type { DepartmentScope } from '../access/access-scope.ts';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
+import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
+import { isoFromDay, localDayOf, type DayNumber } from '../calendar/local-date.ts';
 import { query } from '../db/sql.ts';
 import { evaluateCase, verdictFromFacts, type ItemTimeLimit, type Verdict } from '../timelimits/verdict.ts';
 import { foldCaseEvents, type CaseFacts, type CaseStatus } from '../timelimits/case-facts.ts';
@@ -37,6 +37,24 @@ export interface CaseFilter {
 /** Chunk of stale cases recomputed at a time, bounding memory for questions about the far past. */
 const STALE_CHUNK = 500;
 
+const CASE_COLUMNS = 'case_no, item_code, department_code, limit_days, limit_unit, facts';
+
+/**
+ * Most timelines a light may span for its page to be looked up timeline by timeline. A light of
+ * more timelines is a common one (red, after a year of overdue cases): walking the open cases in
+ * case-number order finds its page sooner.
+ */
+const MAX_TIMELINES = 256;
+
+/**
+ * Runs `work` on one snapshot (a read-only repeatable-read transaction unless the caller already
+ * holds one), so the counts, the cached rows and the events it reads agree with each other.
+ */
+async function onOneSnapshot<T>(em: EntityManager, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  if (em.isInTransaction()) return work(em);
+  return em.transactional(work, { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true });
+}
+
 function itemOf(row: CaseRow): ItemTimeLimit | null {
   if (row.limit_days === null || row.limit_unit === null || row.item_code === null || row.department_code === null) return null;
   return { itemCode: row.item_code, departmentCode: row.department_code, promisedLimitDays: row.limit_days, limitUnit: row.limit_unit };
@@ -50,7 +68,7 @@ export function presentEvent(event: StoredEvent): Record<string, unknown> {
 
 /** One case's verdict at `at` with the events counted; null when the node has no such case at `at`. */
 export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, caseNo: string, at: Date, departments: DepartmentScope): Promise<(Verdict & { events: Record<string, unknown>[] }) | null> {
-  const [row] = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
+  const [row] = await query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases
     WHERE case_no = $1 AND ($2::text[] IS NULL OR department_code = ANY($2::text[]))`, [caseNo, departments]);
   if (!row) return null;
   const stored = (await loadCaseEvents(em, [caseNo])).get(caseNo) ?? [];
@@ -111,8 +129,63 @@ export interface VerdictPage {
   nextCursor: string | null;
 }
 
+/** A timeline shared by open cases (the key of `open_timeline_counts` the light lists look up by). */
+interface TimelineKey {
+  department_code: string | null;
+  deadline: string | null;
+  yellow_from: string | null;
+}
+
+/**
+ * The department and timeline of every open case whose light at `day` is `light` (within the
+ * filter's departments), from `open_timeline_counts`; null when there are more than
+ * {@link MAX_TIMELINES} or one lacks a department or a date the index lookup needs.
+ */
+async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<TimelineKey[] | null> {
+  const keys = await query<TimelineKey>(em, `SELECT DISTINCT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
+    WHERE ${lightSql(light, '$1')} AND ($2::text IS NULL OR department_code = $2) AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
+    LIMIT ${MAX_TIMELINES + 1}`, [day, filter.departmentCode, filter.departments]);
+  if (keys.length > MAX_TIMELINES) return null;
+  return keys.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null) ? keys : null;
+}
+
+/**
+ * The first `limit + 1` fresh open cases (in case-number order) with `light` at `atDay` that also
+ * meet `where`. A light of few timelines is read timeline by timeline (each an index range already
+ * in case-number order, cut at the page size); otherwise the open cases are walked in case-number
+ * order, testing the dates on the way.
+ */
+async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Light, where: Conditions, atDay: DayNumber, limit: number): Promise<CaseRow[]> {
+  const day = isoFromDay(atDay);
+  const timelines = light === 'paused' ? null : await timelinesOfLight(em, light, day, filter);
+  if (timelines !== null) {
+    if (timelines.length === 0) return [];
+    const inner = where.sql();
+    const departments = where.bind(timelines.map((key) => key.department_code));
+    const deadlines = where.bind(timelines.map((key) => key.deadline));
+    const yellowFroms = where.bind(timelines.map((key) => key.yellow_from));
+    return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no IN (
+        SELECT k.case_no FROM unnest(${departments}::text[], ${deadlines}::date[], ${yellowFroms}::date[]) AS g(department_code, deadline, yellow_from)
+        CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
+          AND deadline = g.deadline AND yellow_from = g.yellow_from AND ${inner} ORDER BY case_no LIMIT ${limit + 1}) AS k
+        ORDER BY k.case_no LIMIT ${limit + 1})
+      ORDER BY case_no`, where.params);
+  }
+  // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
+  where.add(`status IN ('open', 'paused') AND ${lightSql(light, light === 'paused' ? '' : where.bind(day))}`);
+  // The page's case numbers come from an open-cases index first (it holds the dates the filter
+  // tests), and only those rows are read: walking the whole table in case-number order would read
+  // every closed case on the way.
+  return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases
+    WHERE case_no IN (SELECT case_no FROM cases WHERE ${where.sql()} ORDER BY case_no LIMIT ${limit + 1}) ORDER BY case_no`, where.params);
+}
+
 /** A keyset page (by caseNo) of verdicts at `at` matching `filter`. */
 export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, filter: CaseFilter, at: Date, limit: number, after: string | null): Promise<VerdictPage> {
+  return onOneSnapshot(em, (tx) => listVerdictsIn(tx, rules, filter, at, limit, after));
+}
+
+async function listVerdictsIn(em: EntityManager, rules: TimeRulesSnapshot, filter: CaseFilter, at: Date, limit: number, after: string | null): Promise<VerdictPage> {
   const atDay = localDayOf(at);
   const scope = (fresh: boolean): Conditions => {
     const where = new Conditions();
@@ -127,20 +200,10 @@ export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, 
 
   // Cases whose facts at `at` are their facts now: filter in SQL on the cached timeline.
   const fresh = scope(true);
-  if (filter.light) {
-    // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
-    const t = filter.light === 'paused' ? '' : fresh.bind(isoFromDay(atDay));
-    fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, t)}`);
-  }
   if (filter.status) fresh.add(`status = ${fresh.bind(filter.status)}`);
-  // With a light, the page's case numbers come from the open-cases index first (it holds the dates
-  // the filter tests), and only those rows are read: walking the whole table in case-number order
-  // would read every closed case on the way to the few yellow or green ones.
-  const freshRows = await query<CaseRow>(em, filter.light
-    ? `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
-       WHERE case_no IN (SELECT case_no FROM cases WHERE ${fresh.sql()} ORDER BY case_no LIMIT ${limit + 1}) ORDER BY case_no`
-    : `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
-       FROM cases WHERE ${fresh.sql()} ORDER BY case_no LIMIT ${limit + 1}`, fresh.params);
+  const freshRows = filter.light
+    ? await freshLightPage(em, filter, filter.light, fresh, atDay, limit)
+    : await query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE ${fresh.sql()} ORDER BY case_no LIMIT ${limit + 1}`, fresh.params);
   const freshVerdicts = freshRows.map((row) => verdictFromFacts(row.facts, itemOf(row), rules.calendar, rules.policy, atDay));
   const freshLast = freshRows.length > limit ? freshRows[limit - 1]?.case_no ?? null : null;
 
@@ -151,7 +214,7 @@ export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, 
     const stale = scope(false);
     if (staleAfter !== null && staleAfter !== after) stale.add(`case_no > ${stale.bind(staleAfter)}`);
     if (freshLast !== null) stale.add(`case_no <= ${stale.bind(freshLast)}`);
-    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
+    const rows = await query<CaseRow>(em, `SELECT ${CASE_COLUMNS}
       FROM cases WHERE ${stale.sql()} ORDER BY case_no LIMIT ${STALE_CHUNK}`, stale.params);
     for (const verdict of await staleVerdicts(em, rules, rows, at)) if (matches(verdict, filter)) staleMatches.push(verdict);
     if (rows.length < STALE_CHUNK || staleMatches.length > limit) break;
@@ -182,8 +245,20 @@ export interface Board {
 
 const emptyCounts = (): BoardCounts => ({ open: 0, green: 0, yellow: 0, red: 0, paused: 0, yellowCards: 0, redCards: 0 });
 
-/** Open cases at `at` counted by light and cards, overall and per department (only `departments`' when bound). */
+/**
+ * Open cases at `at` counted by light and cards, overall and per department (only `departments`'
+ * when bound). The counts of every open case by timeline (`open_timeline_counts`, kept by triggers
+ * on `cases`) answer for all of them but those whose last event came after `at`: their current
+ * rows are taken back out in the same statement, and those that existed by `at` recomputed from
+ * their events as they stood then.
+ */
 export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: Date, scope: DepartmentScope): Promise<Board> {
+  return onOneSnapshot(em, (tx) => boardIn(tx, rules, at, scope));
+}
+
+const TIMELINE_KEY = 'department_code, deadline, yellow_from, yellow_card_on, red_card_on';
+
+async function boardIn(em: EntityManager, rules: TimeRulesSnapshot, at: Date, scope: DepartmentScope): Promise<Board> {
   const t = isoFromDay(localDayOf(at));
   const byDepartment = new Map<string, BoardCounts>();
   const countsOf = (code: string): BoardCounts => {
@@ -192,16 +267,22 @@ export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: D
     return counts;
   };
 
+  const counted = (condition: string): string => `coalesce(sum(cases) FILTER (WHERE ${condition}), 0)`;
   const freshRows = await query<Record<keyof BoardCounts, string> & { department_code: string }>(em, `SELECT department_code,
-      count(*) AS open,
-      count(*) FILTER (WHERE ${lightSql('green', '$2')}) AS green,
-      count(*) FILTER (WHERE ${lightSql('yellow', '$2')}) AS yellow,
-      count(*) FILTER (WHERE ${lightSql('red', '$2')}) AS red,
-      count(*) FILTER (WHERE ${lightSql('paused', '$2')}) AS paused,
-      count(*) FILTER (WHERE $2::date >= yellow_card_on) AS "yellowCards",
-      count(*) FILTER (WHERE $2::date >= red_card_on) AS "redCards"
-    FROM cases WHERE status IN ('open', 'paused') AND last_occurred_at <= $1 AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
-    GROUP BY department_code`, [at, t, scope]);
+      sum(cases) AS open,
+      ${counted(lightSql('green', '$2'))} AS green,
+      ${counted(lightSql('yellow', '$2'))} AS yellow,
+      ${counted(lightSql('red', '$2'))} AS red,
+      ${counted(lightSql('paused', '$2'))} AS paused,
+      ${counted('$2::date >= yellow_card_on')} AS "yellowCards",
+      ${counted('$2::date >= red_card_on')} AS "redCards"
+    FROM (
+      SELECT ${TIMELINE_KEY}, cases FROM open_timeline_counts WHERE $3::text[] IS NULL OR department_code = ANY($3::text[])
+      UNION ALL
+      SELECT ${TIMELINE_KEY}, -1 FROM cases WHERE status IN ('open', 'paused') AND (last_occurred_at > $1 OR last_occurred_at IS NULL)
+        AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
+    ) AS timelines
+    GROUP BY department_code HAVING sum(cases) > 0`, [at, t, scope]);
   for (const row of freshRows) {
     const counts = countsOf(row.department_code);
     for (const key of Object.keys(counts) as (keyof BoardCounts)[]) counts[key] += Number(row[key]);
@@ -209,7 +290,7 @@ export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: D
 
   let after = '';
   for (;;) {
-    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts FROM cases
+    const rows = await query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases
       WHERE first_occurred_at <= $1 AND last_occurred_at > $1 AND case_no > $2 AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
       ORDER BY case_no LIMIT ${STALE_CHUNK}`, [at, after, scope]);
     for (const verdict of await staleVerdicts(em, rules, rows, at)) {
