@@ -24,6 +24,10 @@ begin
     select ${KEY}, sum("n") from (${sources}) as d
     group by ${KEY} having sum("n") <> 0 order by ${KEY}
     on conflict on constraint "open_timeline_counts_key" do update set "cases" = o."cases" + excluded."cases";
+  -- (A CHECK cannot say this: PostgreSQL checks the row proposed for insertion, -1, before the conflict.)
+  if exists (select 1 from "open_timeline_counts" where "cases" < 0) then
+    raise exception 'open_timeline_counts drifted: a count fell below zero' using errcode = 'check_violation';
+  end if;
   delete from "open_timeline_counts" where "cases" = 0;
   return null;
 end
@@ -40,11 +44,10 @@ export class Migration20261204050000_open_timeline_counts extends Migration {
   "yellow_card_on" date null,
   "red_card_on" date null,
   "cases" int not null,
-  constraint "open_timeline_counts_key" unique nulls not distinct (${KEY}),
-  constraint "open_timeline_counts_cases_check" check ("cases" >= 0)
+  constraint "open_timeline_counts_key" unique nulls not distinct (${KEY})
 );`);
-    // The zero rows each trigger deletes: found without reading the table.
-    this.addSql(`create index "open_timeline_counts_empty_index" on "open_timeline_counts" ("department_code") where "cases" = 0;`);
+    // The zero rows each trigger deletes, and any below zero it refuses: found without reading the table.
+    this.addSql(`create index "open_timeline_counts_empty_index" on "open_timeline_counts" ("department_code") where "cases" <= 0;`);
 
     this.addSql(counter('open_timeline_counts_inserted', counted('"new_cases"', 1)));
     this.addSql(counter('open_timeline_counts_updated', `${counted('"new_cases"', 1)} union all ${counted('"old_cases"', -1)}`));
