@@ -149,6 +149,51 @@ async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused
   return keys.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null) ? keys : null;
 }
 
+/** Case numbers of at least one entry: above every `[\x21-\x7e]` case number (collation C). */
+const ABOVE_ALL = '\x7f';
+/** Case numbers first read from each timeline: most pages come from a few timelines, so most reads stop here. */
+const FIRST_FEW = 8;
+
+/**
+ * The first `n` case numbers, in order, of the open cases of `timelines` that meet `where`. Each
+ * timeline is an index range already in case-number order. Its first few are read; the n-th
+ * smallest of them bounds the page, and only timelines cut off below that bound are read again,
+ * up to it. (Reading n of every timeline at once costs n rows per timeline, nearly all thrown away.)
+ */
+async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], where: Conditions, n: number): Promise<string[]> {
+  const read = async (keys: TimelineKey[], after: string[], upTo: string, take: number): Promise<Map<number, string[]>> => {
+    const bound = new Conditions();
+    bound.params.push(...where.params);
+    const rows = await query<{ i: string; case_no: string }>(em, `SELECT g.i, k.case_no
+      FROM unnest(${bound.bind(keys.map((key) => key.department_code))}::text[], ${bound.bind(keys.map((key) => key.deadline))}::date[],
+        ${bound.bind(keys.map((key) => key.yellow_from))}::date[], ${bound.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
+      CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
+        AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${bound.bind(upTo)}
+        AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`, bound.params);
+    const byKey = new Map<number, string[]>();
+    for (const row of rows) {
+      const i = Number(row.i) - 1;
+      const list = byKey.get(i);
+      if (list) list.push(row.case_no);
+      else byKey.set(i, [row.case_no]);
+    }
+    return byKey;
+  };
+  const byOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+  const first = await read(timelines, timelines.map(() => ''), ABOVE_ALL, FIRST_FEW);
+  const merged = [...first.values()].flat().sort(byOrder);
+  const bound = merged.length >= n ? merged[n - 1]! : ABOVE_ALL;
+  // Cut off below the bound: the timeline may hold more of the page.
+  const again = [...first].filter(([, caseNos]) => caseNos.length === FIRST_FEW && caseNos.at(-1)! < bound).map(([i]) => i);
+  if (again.length > 0) {
+    const more = await read(again.map((i) => timelines[i]!), again.map((i) => first.get(i)!.at(-1)!), bound, n);
+    for (const caseNos of more.values()) merged.push(...caseNos);
+    merged.sort(byOrder);
+  }
+  return merged.slice(0, n);
+}
+
 /**
  * The first `limit + 1` fresh open cases (in case-number order) with `light` at `atDay` that also
  * meet `where`. A light of few timelines is read timeline by timeline (each an index range already
@@ -160,16 +205,8 @@ async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Ligh
   const timelines = light === 'paused' ? null : await timelinesOfLight(em, light, day, filter);
   if (timelines !== null) {
     if (timelines.length === 0) return [];
-    const inner = where.sql();
-    const departments = where.bind(timelines.map((key) => key.department_code));
-    const deadlines = where.bind(timelines.map((key) => key.deadline));
-    const yellowFroms = where.bind(timelines.map((key) => key.yellow_from));
-    return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no IN (
-        SELECT k.case_no FROM unnest(${departments}::text[], ${deadlines}::date[], ${yellowFroms}::date[]) AS g(department_code, deadline, yellow_from)
-        CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
-          AND deadline = g.deadline AND yellow_from = g.yellow_from AND ${inner} ORDER BY case_no LIMIT ${limit + 1}) AS k
-        ORDER BY k.case_no LIMIT ${limit + 1})
-      ORDER BY case_no`, where.params);
+    const caseNos = await pageOfTimelines(em, timelines, where, limit + 1);
+    return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no`, [caseNos]);
   }
   // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
   where.add(`status IN ('open', 'paused') AND ${lightSql(light, light === 'paused' ? '' : where.bind(day))}`);

@@ -35,7 +35,10 @@ const CASES = ACCEPTED_DAYS.flatMap((day, i) => ITEMS.map((item, j) => ({
   department: item.startsWith('A') ? DA : DB,
   // The last day's second round is accepted after PAST: absent from the past board.
   acceptedAt: `${day}T${i === ACCEPTED_DAYS.length - 1 ? '15' : String(9 + (j % 4)).padStart(2, '0')}:00:00+08:00`,
-})));
+}))).concat(
+  // Twelve cases of one timeline (same item, same day): a page of 10 reads past the first few of it.
+  Array.from({ length: 12 }, (_, i) => ({ caseNo: `BC-Z${String(i).padStart(2, '0')}-A5`, item: 'A5', department: DA, acceptedAt: `2026-03-04T09:${String(10 + i)}:00+08:00` })),
+);
 
 describe('integration: the board and the light lists against a recount from verdicts', function () {
   this.timeout(120_000);
@@ -76,9 +79,11 @@ describe('integration: the board and the light lists against a recount from verd
       expect(board.body.departments, `${who} departments at ${instant}`).to.deep.equal(
         [...expected.byDepartment].sort(([a], [b]) => (a < b ? -1 : 1)).map(([departmentCode, counts]) => ({ departmentCode, ...counts })));
       for (const light of LIGHTS) {
-        // Pages of 3, so the cursor crosses timelines and the stale cases of the past.
-        const listed = await pagesOf(call, `light=${light}&at=${q(instant)}`, 3);
-        expect(listed, `${who} ${light} list at ${instant}`).to.deep.equal(expected.lights[light]);
+        // Pages of 3 and of 10, so the cursor crosses timelines and the stale cases of the past.
+        for (const limit of [3, 10]) {
+          const listed = await pagesOf(call, `light=${light}&at=${q(instant)}`, limit);
+          expect(listed, `${who} ${light} list at ${instant} by ${limit}`).to.deep.equal(expected.lights[light]);
+        }
         const ofA = await pagesOf(call, `light=${light}&departmentCode=${DA}&at=${q(instant)}`, 3);
         expect(ofA, `${who} ${light} list of ${DA} at ${instant}`).to.deep.equal(expected.lights[light]!.filter((caseNo) => caseNo.endsWith('-A5') || caseNo.endsWith('-A1')));
       }
