@@ -138,15 +138,19 @@ interface TimelineKey {
 
 /**
  * The department and timeline of every open case whose light at `day` is `light` (within the
- * filter's departments), from `open_timeline_counts`; null when there are more than
+ * filter's departments), from `open_timeline_counts`; null when its rows are more than
  * {@link MAX_TIMELINES} or one lacks a department or a date the index lookup needs.
  */
 async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<TimelineKey[] | null> {
-  const keys = await query<TimelineKey>(em, `SELECT DISTINCT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
+  // Rows differ from timelines only by card days (a function of the deadline): no DISTINCT, so a
+  // common light stops the scan at the limit instead of grouping every row first.
+  const rows = await query<TimelineKey>(em, `SELECT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
     WHERE ${lightSql(light, '$1')} AND ($2::text IS NULL OR department_code = $2) AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
     LIMIT ${MAX_TIMELINES + 1}`, [day, filter.departmentCode, filter.departments]);
-  if (keys.length > MAX_TIMELINES) return null;
-  return keys.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null) ? keys : null;
+  if (rows.length > MAX_TIMELINES) return null;
+  if (!rows.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null)) return null;
+  const keys = new Map(rows.map((key) => [`${key.department_code}/${key.deadline}/${key.yellow_from}`, key]));
+  return [...keys.values()];
 }
 
 /** Case numbers of at least one entry: above every `[\x21-\x7e]` case number (collation C). */
