@@ -2,8 +2,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /**
  * The folded state of one case with its computed timeline: a cache with provenance, recomputed
- * from `case_events` whenever the events, the calendar or the policy change. Lists and the board
- * filter on these columns; a single case's verdict is always recomputed from its events.
+ * from `case_events` whenever the events, the calendar or the policy change. Lists filter on these
+ * columns and the board sums `open_timeline_counts`, which triggers on this table keep (migration
+ * Migration20261204050000_open_timeline_counts); a single case's verdict is always recomputed from its events.
  */
 export const CaseState = defineEntity({
   name: 'CaseState',

@@ -3,6 +3,10 @@
  * the board: the cached timeline columns answer for every case whose last event occurred by `at`
  * (its facts then are its facts now); the few cases with events after `at` are recomputed from
  * their events, so a question about the past gets the answer the past would have given.
+ *
+ * The board sums `open_timeline_counts` (open cases counted per department and timeline, kept by
+ * triggers on `cases`); a light list with few timelines (yellow, green) reads them one by one from
+ * an index in case-number order, a common light walks the open cases, the paused have their own index.
  */
 import type { DepartmentScope } from '../access/access-scope.ts';
 import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
@@ -200,9 +204,8 @@ async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], wher
 
 /**
  * The first `limit + 1` fresh open cases (in case-number order) with `light` at `atDay` that also
- * meet `where`. A light of few timelines is read timeline by timeline (each an index range already
- * in case-number order, cut at the page size); otherwise the open cases are walked in case-number
- * order, testing the dates on the way.
+ * meet `where`. A light of few timelines is read timeline by timeline ({@link pageOfTimelines});
+ * otherwise the open cases are walked in case-number order, testing the dates on the way.
  */
 async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Light, where: Conditions, atDay: DayNumber, limit: number): Promise<CaseRow[]> {
   const day = isoFromDay(atDay);
