@@ -2,8 +2,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /**
  * The folded state of one case with its computed timeline: a cache with provenance, recomputed
- * from `case_events` whenever the events, the calendar or the policy change. Lists and the board
- * filter on these columns; a single case's verdict is always recomputed from its events.
+ * from `case_events` whenever the events, the calendar or the policy change. Lists filter on these
+ * columns and the board sums `open_timeline_counts`, which triggers on this table keep (migration
+ * Migration20261204050000_open_timeline_counts); a single case's verdict is always recomputed from its events.
  */
 export const CaseState = defineEntity({
   name: 'CaseState',
@@ -40,10 +41,16 @@ export const CaseState = defineEntity({
       name: 'cases_open_case_no_index',
       expression: `create index "cases_open_case_no_index" on "cases" ("case_no") include ("department_code", "item_code", "deadline", "yellow_from", "last_occurred_at") where "status" in ('open', 'paused')`,
     },
-    // The board and the light filters read only open cases' timeline dates.
+    // Light lists look up open cases by department and timeline, the page's case numbers in order
+    // within each (open_timeline_counts, kept by triggers, names the timelines; see case-verdicts.ts).
     {
-      name: 'cases_open_timeline_index',
-      expression: `create index "cases_open_timeline_index" on "cases" ("department_code", "case_no") include ("item_code", "deadline", "yellow_from", "yellow_card_on", "red_card_on", "last_occurred_at") where "status" in ('open', 'paused')`,
+      name: 'cases_open_timeline_key_index',
+      expression: `create index "cases_open_timeline_key_index" on "cases" ("department_code", "deadline", "yellow_from", "case_no") include ("item_code", "last_occurred_at") where "status" in ('open', 'paused')`,
+    },
+    // Paused (no deadline while a suspension is open): few, listed in case-number order.
+    {
+      name: 'cases_open_paused_index',
+      expression: `create index "cases_open_paused_index" on "cases" ("case_no") include ("department_code", "item_code", "last_occurred_at") where "status" in ('open', 'paused') and "deadline" is null`,
     },
   ],
 });
