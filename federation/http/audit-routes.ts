@@ -49,8 +49,8 @@ export function auditAdminRouter(context: FederationContext, trigger: AuditTrigg
     context.validate('federation/audit-create.schema.json', ctx.request.body);
     const body = ctx.request.body as { from: string; to: string; departmentCode?: string; requestedBy?: string; pageSize?: number };
     const days = (dayMs(body.to) - dayMs(body.from)) / 86_400_000;
-    if (days < 0) throw new FederationError('VALIDATION_FAILED', 400, 'to 不能早于 from (to is before from)', { field: '/to', problem: 'must not be before from' });
-    if (days >= MAX_RANGE_DAYS) throw new FederationError('VALIDATION_FAILED', 400, `一次最多再监察 ${MAX_RANGE_DAYS} 天`, { field: '/to', problem: `at most ${MAX_RANGE_DAYS} days from from` });
+    if (days < 0) throw new FederationError('VALIDATION_FAILED', 'to 不能早于 from (to is before from)', { field: '/to', problem: 'must not be before from' });
+    if (days >= MAX_RANGE_DAYS) throw new FederationError('VALIDATION_FAILED', `一次最多再监察 ${MAX_RANGE_DAYS} 天`, { field: '/to', problem: `at most ${MAX_RANGE_DAYS} days from from` });
     // Refuse now what the run would refuse anyway: unknown node, nothing witnessed, no route.
     await resolveAuditRoute(context, code);
     const now = context.now();
@@ -80,7 +80,7 @@ export function auditAdminRouter(context: FederationContext, trigger: AuditTrigg
     const code = nodeCodeParam(ctx.params.code);
     const id = ctx.params.id ?? '';
     const audit: AuditView | null = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? await findAudit(context.sql, code, id) : null;
-    if (!audit) throw new FederationError('NOT_FOUND', 404, `没有节点 ${code} 的再监察 ${id} (no such audit)`, { node: code, audit: id });
+    if (!audit) throw new FederationError('NOT_FOUND', `没有节点 ${code} 的再监察 ${id} (no such audit)`, { node: code, audit: id });
     ctx.body = audit;
   });
 

@@ -56,7 +56,7 @@ export function enrollmentAdminRouter(context: FederationContext): Router {
   router.post('/federation/enroll', async (ctx) => {
     context.validate('federation/enroll-with-parent.schema.json', ctx.request.body);
     if (!context.parentUrl) {
-      throw new FederationError('NO_PARENT_URL', 409, '未配置 PARENT_URL, 无法登记到上级节点 (PARENT_URL is not set)', { setting: 'PARENT_URL' });
+      throw new FederationError('NO_PARENT_URL', '未配置 PARENT_URL, 无法登记到上级节点 (PARENT_URL is not set)', { setting: 'PARENT_URL' });
     }
     const { token } = ctx.request.body as { token: string };
     const answer = await postToPeer<{ node: NodeDescriptor }>(context.fetch, context.parentUrl, '/federation/v1/enroll', { token, node: selfDescriptor(context) });

@@ -17,8 +17,8 @@ export function policyPublicRouter(context: FederationContext): Router {
     context.validate('federation/policy-request.schema.json', ctx.request.body);
     const { node: code } = ctx.request.body as { node: string };
     const node = await findNode(context.sql, code);
-    if (!node || node.relation !== 'child') throw new FederationError('UNKNOWN_NODE', 403, `节点 ${code} 不是本节点的下级 (not a child of this node)`, { node: code });
-    if (node.enrolledAt === null || node.jwks === null) throw new FederationError('NOT_ENROLLED', 403, `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code });
+    if (!node || node.relation !== 'child') throw new FederationError('UNKNOWN_NODE', `节点 ${code} 不是本节点的下级 (not a child of this node)`, { node: code });
+    if (node.enrolledAt === null || node.jwks === null) throw new FederationError('NOT_ENROLLED', `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code });
     // As with a batch answer, the parent's key announcements come along, so a rotated key verifies.
     const announcements = (await context.sql.query<{ jws: string }>('SELECT jws FROM key_announcements ORDER BY created_at DESC LIMIT 20')).map((row) => row.jws).reverse();
     ctx.body = { policyBundle: await buildPolicyBundle(context, code), keyAnnouncements: announcements };

@@ -24,7 +24,7 @@ export interface RollupRouteDeps {
 
 /** INVALID_PARAMETER (400), rendered by the node like its own errors of that code. */
 export function invalidParameter(field: string, problem: string): Error {
-  return new FederationError('INVALID_PARAMETER', 400, `参数 ${field} 无效 (invalid parameter ${field}: ${problem})`, { field, problem });
+  return new FederationError('INVALID_PARAMETER', `参数 ${field} 无效 (invalid parameter ${field}: ${problem})`, { field, problem });
 }
 
 export function rollupRouter(deps: RollupRouteDeps): Router {

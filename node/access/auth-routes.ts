@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import type { Settings } from '../config/settings.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { assertSchema, noBody } from '../http/validation.ts';
 import { execute } from '../db/sql.ts';

@@ -5,7 +5,7 @@
  */
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { accessOf } from './access-scope.ts';
 import { hasPermission } from './permissions.ts';

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import { execute } from '../db/sql.ts';
 import { User } from './user.entity.ts';

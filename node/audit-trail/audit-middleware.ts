@@ -13,7 +13,7 @@
 import canonicalize from 'canonicalize';
 import type { Middleware, ParameterizedContext } from 'koa';
 import { actorName } from '../access/principal.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import type { AuditFacts } from './audit-chain.ts';
 import { appendAudit, type AuditDatabase } from './audit-store.ts';

@@ -7,7 +7,7 @@
 import Router from '@koa/router';
 import { parseInstant } from '../calendar/local-date.ts';
 import type { SqlRunner } from '../db/sql-runner.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { decodeCursor, encodeCursor, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';
 import type { AuditEntry } from './audit-chain.ts';

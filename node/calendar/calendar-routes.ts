@@ -1,6 +1,6 @@
 /** `/api/v1/calendars`: the working-day calendar, one year at a time. */
 import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import type { RequestState } from '../http/state.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';

@@ -1,6 +1,6 @@
 /** `/api/v1/events`, `/api/v1/cases`, `/api/v1/board`, `/api/v1/rejections`. */
 import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { accessIn, showIdNumbers } from '../access/access-scope.ts';
 import { assertSchema } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseAt, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';

@@ -1,6 +1,6 @@
 /** `/api/v1/departments` and `/api/v1/items`: PUT (create or replace), GET one, keyset-paginated lists. */
 import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseCode, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';

@@ -1,5 +1,5 @@
 /** Parsing of query-string parameters shared by the list routes: `at`, `limit`, `cursor`. */
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 import { parseInstant } from '../calendar/local-date.ts';
 
 /** `?at=` as an instant: ISO 8601 with an offset; defaults to `now()` (the one place the wall clock enters). */

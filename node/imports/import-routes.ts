@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import getRawBody from 'raw-body';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { execute, query } from '../db/sql.ts';
 import type { ImportQueue } from './import-queue.ts';

@@ -5,7 +5,7 @@
  * webhook sent without a secret keeps the one held.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { query } from '../db/sql.ts';
 import type { ChannelName } from './channel.ts';
 import { DepartmentContact } from './department-contact.entity.ts';

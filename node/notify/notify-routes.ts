@@ -5,7 +5,7 @@
  */
 import Router from '@koa/router';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema, noBody } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';

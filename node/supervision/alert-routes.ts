@@ -3,7 +3,7 @@
  * an on-demand sweep, and `/api/v1/rules` (the rule catalog).
  */
 import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { accessIn } from '../access/access-scope.ts';
 import { assertSchema, noBody } from '../http/validation.ts';
 import { decodeCursor, encodeCursor, parseAt, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';

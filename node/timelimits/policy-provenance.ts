@@ -7,7 +7,7 @@
 import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
 import { TYP } from '../../federation/sync/message-types.ts';
 import type { PolicyKind, PolicyPayload } from '../../federation/policy/policy-messages.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 
 /** The provenance columns of CalendarYearRecord and TimePolicyRecord. */
 export interface Provenance {

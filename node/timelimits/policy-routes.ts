@@ -1,6 +1,6 @@
 /** `/api/v1/policy`: the time-limit policy (yellow light, yellow and red card thresholds). */
 import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import type { RequestState } from '../http/state.ts';
 import { TIME_POLICY_KEY, type TimeRules } from './time-rules.ts';
