@@ -1,6 +1,7 @@
 /**
  * The audits this node ran (`audits`): what was asked, where the run stands, and its findings.
  */
+import { presentInstant } from '../protocol/present-instant.ts';
 import type { SqlRunner } from '../keys/key-store.ts';
 import type { AuditCounts, AuditFindings, Discrepancy, ProofFailure, SkippedCase } from './audit-check.ts';
 
@@ -62,7 +63,7 @@ interface AuditRow {
   skipped?: SkippedCase[];
 }
 
-const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+const iso = (value: Date | string | null): string | null => presentInstant(value);
 
 const SUMMARY_COLUMNS = `id, node_code, requested_by, from_day::text AS from_day, to_day::text AS to_day, department_code, page_size, status,
   audit_at, witnessed_tree_size, witnessed_root_hash, counts, error, created_at, started_at, finished_at`;

@@ -3,6 +3,7 @@
  * hands its admin a token out of band; the child presents it once with its keys; each side then
  * pins the other's keys. Only a SHA-256 of the token is stored, and it burns on use.
  */
+import { presentInstant } from '../protocol/present-instant.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { SqlRunner } from '../keys/key-store.ts';
 import { asEd25519PublicJwk, type Jwks } from '../keys/node-keys.ts';
@@ -56,7 +57,7 @@ export async function registerChild(sql: SqlRunner, self: { code: string; level:
     ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, level = EXCLUDED.level,
       enrollment_token_hash = EXCLUDED.enrollment_token_hash, token_expires_at = EXCLUDED.token_expires_at`,
   [child.code, self.code, child.level, child.name, tokenHash(enrollmentToken), expiresAt]);
-  return { enrollmentToken, expiresAt: expiresAt.toISOString() };
+  return { enrollmentToken, expiresAt: presentInstant(expiresAt)! };
 }
 
 /** Parent side: a child presents its token and keys; answers the parent's own descriptor. */

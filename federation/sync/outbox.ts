@@ -129,3 +129,11 @@ async function acceptReceipt(context: FederationContext, parentCode: string, seq
     [parentCode, sequence, batchHash, receipt.checkpoint.treeSize, receipt.checkpoint.rootHash, context.now()]);
   });
 }
+
+/** The outbox as the status route shows it: batches not acknowledged yet, the last sequence, the oldest open batch's error. */
+export async function outboxStatus(sql: SqlRunner): Promise<{ pending: number; lastSequence: number; lastError: string | null }> {
+  const [row] = await sql.query<{ pending: string; last_error: string | null; last_sequence: string | null }>(
+    `SELECT count(*) FILTER (WHERE acked_at IS NULL) AS pending, max(sequence) AS last_sequence,
+      (SELECT last_error FROM outbox_batches WHERE acked_at IS NULL ORDER BY sequence LIMIT 1) AS last_error FROM outbox_batches`);
+  return { pending: Number(row?.pending ?? 0), lastSequence: Number(row?.last_sequence ?? 0), lastError: row?.last_error ?? null };
+}

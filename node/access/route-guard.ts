@@ -28,6 +28,14 @@ function guard(rule: RouteRule): Middleware<RequestState> {
   };
 }
 
+/** What `METHOD /path` needs, for the API description: `public`, a permission, or the permissions a parameter chooses between. */
+export function permissionName(routeKey: string): string {
+  const rule = ROUTE_POLICY[routeKey];
+  if (rule === undefined) return 'unknown';
+  if (typeof rule !== 'function') return rule;
+  return 'depends on the path parameters (alerts:respond for explain and appeal, else alerts:decide)';
+}
+
 /** Puts the guard first on every route of `router`; throws naming any route the policy does not cover. */
 export function guardRoutes(router: Router<RequestState>): Router<RequestState> {
   const missing: string[] = [];

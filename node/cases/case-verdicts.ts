@@ -4,6 +4,7 @@
  * (its facts then are its facts now); the few cases with events after `at` are recomputed from
  * their events, so a question about the past gets the answer the past would have given.
  */
+import { isoLocal } from '../core/instants.ts';
 import type { DepartmentScope } from '../access/access-scope.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
@@ -163,6 +164,40 @@ export async function listVerdicts(em: EntityManager, rules: TimeRulesSnapshot, 
   return { items: page, nextCursor: merged.length > limit ? page.at(-1)!.caseNo : null };
 }
 
+/**
+ * How many cases `listVerdicts` would list with `filter` at `at`, over all its pages: the fresh
+ * ones counted in SQL, the few changed after `at` recomputed as the list does.
+ */
+export async function countVerdicts(em: EntityManager, rules: TimeRulesSnapshot, filter: CaseFilter, at: Date): Promise<number> {
+  const atDay = localDayOf(at);
+  const scope = (fresh: boolean): Conditions => {
+    const where = new Conditions();
+    const atParam = where.bind(at);
+    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+    if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
+    if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
+    if (filter.departments !== null) where.add(`department_code = ANY(${where.bind(filter.departments)}::text[])`);
+    return where;
+  };
+  const fresh = scope(true);
+  if (filter.light) {
+    const t = filter.light === 'paused' ? '' : fresh.bind(isoFromDay(atDay));
+    fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, t)}`);
+  }
+  if (filter.status) fresh.add(`status = ${fresh.bind(filter.status)}`);
+  const [counted] = await query<{ n: string }>(em, `SELECT count(*)::text AS n FROM cases WHERE ${fresh.sql()}`, fresh.params);
+  let total = Number(counted?.n ?? 0);
+  for (let after: string | null = null; ;) {
+    const stale = scope(false);
+    if (after !== null) stale.add(`case_no > ${stale.bind(after)}`);
+    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
+      FROM cases WHERE ${stale.sql()} ORDER BY case_no LIMIT ${STALE_CHUNK}`, stale.params);
+    for (const verdict of await staleVerdicts(em, rules, rows, at)) if (matches(verdict, filter)) total += 1;
+    if (rows.length < STALE_CHUNK) return total;
+    after = rows.at(-1)!.case_no;
+  }
+}
+
 export interface BoardCounts {
   open: number;
   green: number;
@@ -228,5 +263,5 @@ export async function boardAt(em: EntityManager, rules: TimeRulesSnapshot, at: D
     for (const key of Object.keys(overall) as (keyof BoardCounts)[]) overall[key] += counts[key];
     return { departmentCode, ...counts };
   });
-  return { at: at.toISOString(), date: t, overall, departments };
+  return { at: isoLocal(at), date: t, overall, departments };
 }

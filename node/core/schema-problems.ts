@@ -62,7 +62,8 @@ export function schemaProblem(error: ErrorObject): Bilingual {
       return { zh: `必须等于 ${list(p.allowedValue)}`, en: `must equal ${list(p.allowedValue)}` };
     case 'format': {
       const format = FORMATS[String(p.format)] ?? { zh: `${String(p.format)} 格式`, en: `in ${String(p.format)} format` };
-      return { zh: `必须是${format.zh}`, en: `must be ${format.en}` };
+      // A space between Chinese and a Latin word, as the other messages write it.
+      return { zh: `必须是${/^[A-Za-z0-9]/.test(format.zh) ? ' ' : ''}${format.zh}`, en: `must be ${format.en}` };
     }
     case 'minimum':
       return { zh: `不得小于 ${String(p.limit)}`, en: `must be at least ${String(p.limit)}` };
@@ -79,7 +80,7 @@ export function schemaProblem(error: ErrorObject): Bilingual {
     case 'maxLength':
       return { zh: `至多 ${String(p.limit)} 个字符`, en: `must have at most ${String(p.limit)} characters` };
     case 'pattern':
-      return { zh: `格式不符 (须匹配 ${String(p.pattern)})`, en: `must match the pattern ${String(p.pattern)}` };
+      return { zh: `格式不符, 须匹配 ${String(p.pattern)}`, en: `must match the pattern ${String(p.pattern)}` };
     case 'minItems':
       return { zh: `至少 ${String(p.limit)} 项`, en: `must have at least ${String(p.limit)} items` };
     case 'maxItems':

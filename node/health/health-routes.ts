@@ -2,12 +2,12 @@
  * `GET /health` (public: load balancers and the parent probe it) and `GET /metrics` (behind the
  * bearer token; Prometheus sends it with `authorization` in its scrape config).
  */
-import Router from '@koa/router';
 import type { Redis } from 'ioredis';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Settings } from '../config/settings.ts';
 import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
 import { query } from '../db/sql.ts';
-import type { RequestState } from '../http/state.ts';
+import { defineRoute, type RouteShape } from '../core/route-contract.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from './metrics.ts';
 
@@ -39,17 +39,20 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function healthRouter(deps: HealthDeps): Router<RequestState> {
-  const router = new Router<RequestState>();
+/** The last day an open case's timeline reaches (null: no open case): the years the node judges by. */
+async function lastOpenDay(em: EntityManager): Promise<string | null> {
+  const [span] = await query<{ last: string | null }>(em, "SELECT max(greatest(deadline, red_card_on))::text AS last FROM cases WHERE status IN ('open', 'paused')");
+  return span?.last ?? null;
+}
 
-  router.get('/health', async (ctx) => {
+export function healthRoutes(deps: HealthDeps): RouteShape[] {
+  const health = defineRoute({
+    method: 'GET', path: '/health', summary: '健康检查 (health: database, Redis, calendars, audit-trail protection)',
+    response: { description: '200 ok or degraded; 503 down' },
+    handler: async (ctx) => {
     const today = localDayOf(deps.now());
     // Years the node judges by now: this one, and every year an open case's timeline reaches.
-    const database = await probe(async () => {
-      const [span] = await query<{ last: string | null }>(ctx.state.em,
-        "SELECT max(greatest(deadline, red_card_on))::text AS last FROM cases WHERE status IN ('open', 'paused')");
-      return span?.last ?? null;
-    });
+    const database = await probe(() => lastOpenDay(ctx.state.em));
     // The node's connection queues commands while Redis is away (BullMQ needs that): a probe must not wait with them.
     const redis = await probe(() => withTimeout(deps.redis.ping(), REDIS_PROBE_MS, `Redis did not answer within ${REDIS_PROBE_MS} ms`));
     const calendar = deps.rules.current.calendar;
@@ -68,12 +71,15 @@ export function healthRouter(deps: HealthDeps): Router<RequestState> {
       auditTrail: deps.auditTrail,
       warnings,
     };
+  } });
+
+  const metrics = defineRoute({
+    method: 'GET', path: '/metrics', summary: 'Prometheus 指标 (Prometheus metrics)', response: { contentType: 'text/plain' },
+    handler: async (ctx) => {
+      ctx.type = deps.metrics.registry.contentType;
+      ctx.body = await deps.metrics.registry.metrics();
+    },
   });
 
-  router.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  });
-
-  return router;
+  return [health, metrics];
 }

@@ -5,49 +5,50 @@
  * thin; the feature folders hold the work.
  */
 import Koa from 'koa';
-import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
-import { healthRouter } from '../health/health-routes.ts';
+import { healthRoutes } from '../health/health-routes.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
-import { policyRouter } from '../timelimits/policy-routes.ts';
-import { calendarRouter } from '../calendar/calendar-routes.ts';
-import { catalogRouter } from '../catalog/catalog-routes.ts';
-import { caseRouter } from '../cases/case-routes.ts';
-import { importRouter } from '../imports/import-routes.ts';
+import { policyRoutes } from '../timelimits/policy-routes.ts';
+import { calendarRoutes } from '../calendar/calendar-routes.ts';
+import { catalogRoutes } from '../catalog/catalog-routes.ts';
+import { caseRoutes } from '../cases/case-routes.ts';
+import { importRoutes } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
 import type { NodeIdentity } from '../../federation/identity/node-identity.ts';
-import { keyAdminRouter, wellKnownRouter } from '../../federation/http/identity-routes.ts';
-import { enrollmentAdminRouter, enrollmentPublicRouter } from '../../federation/http/enrollment-routes.ts';
+import { keyAdminRoutes, wellKnownRoutes } from '../../federation/http/identity-routes.ts';
+import { enrollmentAdminRoutes, enrollmentPublicRoutes } from '../../federation/http/enrollment-routes.ts';
 import type { FederationContext } from '../../federation/federation-context.ts';
-import { syncAdminRouter, syncPublicRouter, type SyncTrigger } from '../../federation/http/sync-routes.ts';
+import { syncAdminRoutes, syncPublicRoutes, type SyncTrigger } from '../../federation/http/sync-routes.ts';
 import type { BatchApplier } from '../../federation/sync/batch-intake.ts';
-import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
-import { auditAdminRouter, auditPublicRouter, type AuditTrigger } from '../../federation/http/audit-routes.ts';
+import { rollupRoutes } from '../../federation/rollups/rollup-routes.ts';
+import { auditAdminRoutes, auditPublicRoutes, type AuditTrigger } from '../../federation/http/audit-routes.ts';
 import type { AuditHost } from '../../federation/audit/audit-types.ts';
-import { policyPublicRouter } from '../../federation/http/policy-routes.ts';
+import { policyPublicRoutes } from '../../federation/http/policy-routes.ts';
 import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
-import { notifyRouter } from '../notify/notify-routes.ts';
+import { notifyRoutes } from '../notify/notify-routes.ts';
 import type { NotificationJobs } from '../notify/notification-queue.ts';
-import { alertRouter } from '../supervision/alert-routes.ts';
+import { alertRoutes } from '../supervision/alert-routes.ts';
 import type { SweepJobs } from '../jobs/sweep-queue.ts';
 import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { authenticate } from '../access/authenticate.ts';
 import { AccessTokens } from '../access/access-tokens.ts';
-import { authRouter } from '../access/auth-routes.ts';
-import { userRouter } from '../access/user-routes.ts';
-import { clientRouter } from '../access/client-routes.ts';
+import { authRoutes } from '../access/auth-routes.ts';
+import { userRoutes } from '../access/user-routes.ts';
+import { clientRoutes } from '../access/client-routes.ts';
 import { auditTrail } from '../audit-trail/audit-middleware.ts';
-import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
+import { auditTrailRoutes } from '../audit-trail/audit-routes.ts';
 import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
 import type { AuditProtection } from '../db/runtime-role.ts';
 import { poolRunner } from '../db/sql-runner.ts';
-import { guardRoutes } from '../access/route-guard.ts';
+import { guardRoutes, permissionName } from '../access/route-guard.ts';
+import { routerOf, type RouteShape } from '../core/route-contract.ts';
+import { openApiRoutes } from '../core/openapi.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
@@ -57,6 +58,9 @@ import { rateLimit } from './rate-limit.ts';
 import { rememberBodySecrets, secretScope } from './log-secrets.ts';
 import { urlText } from './url-text.ts';
 import type { RequestState } from './state.ts';
+
+/** Where the node's API lives. */
+export const API_PREFIX = '/api/v1';
 
 export interface AppDeps {
   settings: Settings;
@@ -108,34 +112,41 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   // Every change by an authenticated caller (or a sign-in attempt) leaves an entry, refused ones too.
   app.use(auditTrail({ db: auditDatabaseOf(deps.orm), now: deps.now }));
 
-  for (const router of [healthRouter(deps), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation), auditPublicRouter(deps.federation, deps.auditHost)]) {
-    guardRoutes(router as Router<RequestState>);
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  // Every route is a contract (node/core/route-contract.ts): validated input, and described by
+  // GET /api/v1/openapi.json from the same objects.
+  const publicRoutes: RouteShape[] = [
+    ...healthRoutes(deps),
+    ...wellKnownRoutes(deps.identity),
+    ...enrollmentPublicRoutes(deps.federation),
+    ...syncPublicRoutes(deps.federation, deps.applier),
+    ...policyPublicRoutes(deps.federation),
+    ...auditPublicRoutes(deps.federation, deps.auditHost),
+  ];
+  const apiRoutes: RouteShape[] = [
+    ...catalogRoutes(),
+    ...notifyRoutes({ notifications: deps.notifications, now: deps.now }),
+    ...caseRoutes(deps),
+    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
+    ...calendarRoutes(deps.rules, deps.policyIssuer),
+    ...policyRoutes(deps.rules, deps.policyIssuer),
+    ...importRoutes({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
+    ...keyAdminRoutes(deps.identity, deps.settings.nodeCode, deps.now),
+    ...enrollmentAdminRoutes(deps.federation),
+    ...syncAdminRoutes(deps.federation, deps.sync),
+    ...rollupRoutes({ sql: deps.federation.sql, self: deps.federation.self }),
+    ...auditAdminRoutes(deps.federation, deps.audits),
+    ...authRoutes({ tokens, settings: deps.settings, now: deps.now }),
+    ...userRoutes({ now: deps.now }),
+    ...clientRoutes({ now: deps.now }),
+    ...auditTrailRoutes({ sql: poolRunner(deps.orm) }),
+  ];
+  apiRoutes.push(...openApiRoutes({ public: publicRoutes, api: apiRoutes, apiPrefix: API_PREFIX, title: deps.settings.nodeName, permissionOf: permissionName }));
+
+  const publicRouter = guardRoutes(routerOf(publicRoutes));
+  app.use(publicRouter.routes()).use(publicRouter.allowedMethods());
   app.use(requireJsonWrites());
 
-  const api = new Router<RequestState>({ prefix: '/api/v1' });
-  for (const router of [
-    catalogRouter(),
-    notifyRouter({ notifications: deps.notifications, now: deps.now }),
-    caseRouter(deps),
-    alertRouter({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
-    calendarRouter(deps.rules, deps.policyIssuer),
-    policyRouter(deps.rules, deps.policyIssuer),
-    importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate),
-    enrollmentAdminRouter(deps.federation),
-    syncAdminRouter(deps.federation, deps.sync),
-    rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),
-    auditAdminRouter(deps.federation, deps.audits),
-    authRouter({ tokens, settings: deps.settings, now: deps.now }),
-    userRouter({ now: deps.now }),
-    clientRouter({ now: deps.now }),
-    auditTrailRouter({ sql: poolRunner(deps.orm) }),
-  ]) {
-    api.use(router.routes(), router.allowedMethods());
-  }
-  guardRoutes(api);
+  const api = guardRoutes(routerOf(apiRoutes, API_PREFIX));
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }
