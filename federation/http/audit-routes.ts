@@ -11,9 +11,9 @@ import type { FederationContext } from '../federation-context.ts';
 import { FederationError } from '../protocol/federation-error.ts';
 import { answerAuditRequest } from '../audit/audit-answer.ts';
 import { resolveAuditRoute } from '../audit/audit-run.ts';
-import { findAudit, insertAudit, listAudits } from '../audit/audit-store.ts';
+import { auditListKey, countAudits, findAudit, insertAudit, isAuditId, listAudits } from '../audit/audit-store.ts';
 import type { AuditHost } from '../audit/audit-types.ts';
-import { federationBody, federationRoute, type AnyFederationRoute } from './route-contract.ts';
+import { federationBody, federationRoute, type AnyFederationRoute, type KeysetPager } from './route-contract.ts';
 
 /** Starts audits in the background (the node's job queue). */
 export interface AuditTrigger {
@@ -46,7 +46,8 @@ export function auditPublicRoutes(context: FederationContext, host: AuditHost): 
 const ChildParams = Type.Object({ code: Type.String({ pattern: '^\\d{6}$', description: '下级节点行政区划代码 (the audited node\'s division code)' }) });
 const dayMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 
-export function auditAdminRoutes(context: FederationContext, trigger: AuditTrigger): AnyFederationRoute[] {
+/** `page`: the node's one keyset pagination (limit + 1, opaque cursor, `?count=true`). */
+export function auditAdminRoutes(context: FederationContext, trigger: AuditTrigger, page: KeysetPager): AnyFederationRoute[] {
   const start = federationRoute({
     method: 'POST', path: '/children/:code/audits', summary: '对下级节点发起再监察 (start an audit of a descendant; `wait=true` answers the finished audit)',
     params: ChildParams, query: Type.Object({ wait: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
@@ -97,18 +98,22 @@ export function auditAdminRoutes(context: FederationContext, trigger: AuditTrigg
 
   const list = federationRoute({
     method: 'GET', path: '/children/:code/audits', summary: '最近的再监察 (the latest audits of a node)',
-    params: ChildParams, query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }, { additionalProperties: false }),
+    params: ChildParams,
+    query: Type.Object({
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+      cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+      count: Type.Optional(Type.Boolean()),
+    }, { additionalProperties: false }),
     handler: async (ctx) => {
-      ctx.body = { items: await listAudits(context.sql, ctx.input.params.code, ctx.input.query.limit ?? 50), nextCursor: null };
+      const { code } = ctx.input.params;
+      ctx.body = await page(ctx.input.query, {
+        parseKey: auditListKey,
+        rows: (after, take) => listAudits(context.sql, code, after, take),
+        keyOf: (row) => `${row.key.createdAt}|${row.key.id}`,
+        count: () => countAudits(context.sql, code),
+      }, (row) => row.view);
     },
   });
 
   return [start, one, list];
 }
-
-/** Whether `id` has the form of an audit id (a UUID) before it is looked up. */
-function isAuditId(id: string): boolean {
-  return AUDIT_ID.test(id);
-}
-
-const AUDIT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

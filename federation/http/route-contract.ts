@@ -52,3 +52,21 @@ export function federationRoute<P extends TSchema | undefined = undefined, Q ext
 ): FederationRoute<P, Q, B> {
   return route;
 }
+
+/** What a caller asked of a keyset page (`?limit=&cursor=&count=`). */
+export interface PageRequest {
+  limit?: number;
+  cursor?: string;
+  count?: boolean;
+}
+
+/** How one list reads its rows (the node's one pagination helper drives it). */
+export interface KeysetSource<Row, K> {
+  parseKey(text: string): K | null;
+  rows(after: K | null, take: number): Promise<Row[]>;
+  keyOf(row: Row): string;
+  count(): Promise<number>;
+}
+
+/** The node's keyset pagination, handed to federation at wiring time (node/core/pagination.ts). */
+export type KeysetPager = <Row, K, Out>(request: PageRequest, source: KeysetSource<Row, K>, present: (row: Row) => Out) => Promise<{ items: Out[]; nextCursor: string | null; total?: number }>;

@@ -37,88 +37,93 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
   const login = defineRoute({
     method: 'POST', path: '/auth/login', summary: '用户登录 (sign in with login and password)', body: publishedBody<{ login: string; password: string }>('access/login.schema.json'),
     handler: async (ctx) => {
-    const { login, password } = ctx.input.body;
-    const now = deps.now();
-    const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
-    // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
-    ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
-    if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
-    if (verdict.outcome === 'failed') throw new AppError('LOGIN_FAILED');
-    const session = await openSession(ctx.state.em, verdict.user.id, now, deps.settings.refreshTokenSeconds, { address: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
-    const access = await deps.tokens.issueForUser(verdict.user.id, session.sessionId);
-    ctx.body = {
-      accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
-      refreshToken: session.refreshToken, refreshExpiresAt: isoLocal(session.expiresAt), user: presentUser(verdict.user),
-    };
-  } });
+      const { login, password } = ctx.input.body;
+      const now = deps.now();
+      const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
+      // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
+      ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
+      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
+      if (verdict.outcome === 'failed') throw new AppError('LOGIN_FAILED');
+      const session = await openSession(ctx.state.em, verdict.user.id, now, deps.settings.refreshTokenSeconds, { address: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      const access = await deps.tokens.issueForUser(verdict.user.id, session.sessionId);
+      ctx.body = {
+        accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
+        refreshToken: session.refreshToken, refreshExpiresAt: isoLocal(session.expiresAt), user: presentUser(verdict.user),
+      };
+    },
+  });
 
   // The grant type picks the schema (token-refresh or token-client): an unknown one is UNSUPPORTED_GRANT_TYPE (RFC 6749 5.2).
   const token = defineRoute({
     method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'json',
     handler: async (ctx) => {
-    const body = ctx.input.body as Record<string, unknown> | undefined;
-    const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
-    if (typeof grantType === 'string' && !GRANT_TYPES.includes(grantType)) {
-      throw new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type', allowed: GRANT_TYPES });
-    }
-    // Not a string: name grant_type itself, not whichever field the client schema trips on first.
-    if (grantType !== undefined && typeof grantType !== 'string') throw new AppError('VALIDATION_FAILED', { field: '/grant_type', problem: `must be one of ${GRANT_TYPES.join(', ')}` });
-    if (grantType === 'refresh_token') {
-      assertSchema('access/token-refresh.schema.json', body);
-      const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
-      if ('refused' in refreshed) {
-        // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
-        if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
-        throw new AppError('INVALID_GRANT');
+      const body = ctx.input.body as Record<string, unknown> | undefined;
+      const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
+      if (typeof grantType === 'string' && !GRANT_TYPES.includes(grantType)) {
+        throw new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type', allowed: GRANT_TYPES });
       }
-      ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };
-      const access = await deps.tokens.issueForUser(refreshed.userId, refreshed.sessionId);
-      ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshed.refreshToken };
-      return;
-    }
-    assertSchema('access/token-client.schema.json', body);
-    const client = await clientCredentialsGrant(ctx, body as { client_id?: string; client_secret?: string }, deps.now());
-    const access = await deps.tokens.issueForClient(client.id, client.secretVersion);
-    ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
-  } });
+      // Not a string: name grant_type itself, not whichever field the client schema trips on first.
+      if (grantType !== undefined && typeof grantType !== 'string') throw new AppError('VALIDATION_FAILED', { field: '/grant_type', problem: `must be one of ${GRANT_TYPES.join(', ')}` });
+      if (grantType === 'refresh_token') {
+        assertSchema('access/token-refresh.schema.json', body);
+        const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
+        if ('refused' in refreshed) {
+          // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
+          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
+          throw new AppError('INVALID_GRANT');
+        }
+        ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };
+        const access = await deps.tokens.issueForUser(refreshed.userId, refreshed.sessionId);
+        ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshed.refreshToken };
+        return;
+      }
+      assertSchema('access/token-client.schema.json', body);
+      const client = await clientCredentialsGrant(ctx, body as { client_id?: string; client_secret?: string }, deps.now());
+      const access = await deps.tokens.issueForClient(client.id, client.secretVersion);
+      ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+    },
+  });
 
   const logout = defineRoute({
     method: 'POST', path: '/auth/logout', summary: '退出登录 (sign out: end this session)', body: 'none', response: { status: 204 },
     handler: async (ctx) => {
-    const principal = userOf(ctx.state.principal);
-    await revokeSession(ctx.state.em, principal.sessionId, deps.now(), 'logout');
-    ctx.state.audit = { record: `user:${principal.id}` };
-    ctx.status = 204;
-  } });
+      const principal = userOf(ctx.state.principal);
+      await revokeSession(ctx.state.em, principal.sessionId, deps.now(), 'logout');
+      ctx.state.audit = { record: `user:${principal.id}` };
+      ctx.status = 204;
+    },
+  });
 
   const me = defineRoute({
     method: 'GET', path: '/auth/me', summary: '当前调用者 (who am I)',
     handler: async (ctx) => {
-    const principal = ctx.state.principal!;
-    const user = principal.kind === 'user' ? presentUser(await findUser(ctx.state.em, principal.id)) : null;
-    ctx.body = { ...presentPrincipal(principal), user };
-  } });
+      const principal = ctx.state.principal!;
+      const user = principal.kind === 'user' ? presentUser(await findUser(ctx.state.em, principal.id)) : null;
+      ctx.body = { ...presentPrincipal(principal), user };
+    },
+  });
 
   const password = defineRoute({
     method: 'POST', path: '/auth/password', summary: '修改本人密码 (change one\'s own password)',
     body: publishedBody<{ currentPassword: string; newPassword: string }>('access/password-change.schema.json'), response: { status: 204 },
     handler: async (ctx) => {
-    const principal = userOf(ctx.state.principal);
-    const { currentPassword, newPassword } = ctx.input.body;
-    const now = deps.now();
-    const user = await findUser(ctx.state.em, principal.id);
-    ctx.state.audit = { record: `user:${user.id}` };
-    assertPasswordPolicy(newPassword, user.login, 'newPassword');
-    const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
-    if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
-    if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
-    const passwordHash = await hashPassword(newPassword);
-    await ctx.state.em.transactional(async (tx) => {
-      await setPassword(tx, user.id, passwordHash, now);
-      await revokeUserSessions(tx, user.id, now, 'passwordChanged', principal.sessionId);
-    });
-    ctx.status = 204;
-  } });
+      const principal = userOf(ctx.state.principal);
+      const { currentPassword, newPassword } = ctx.input.body;
+      const now = deps.now();
+      const user = await findUser(ctx.state.em, principal.id);
+      ctx.state.audit = { record: `user:${user.id}` };
+      assertPasswordPolicy(newPassword, user.login, 'newPassword');
+      const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
+      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
+      if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
+      const passwordHash = await hashPassword(newPassword);
+      await ctx.state.em.transactional(async (tx) => {
+        await setPassword(tx, user.id, passwordHash, now);
+        await revokeUserSessions(tx, user.id, now, 'passwordChanged', principal.sessionId);
+      });
+      ctx.status = 204;
+    },
+  });
 
   return [login, token, logout, me, password];
 }

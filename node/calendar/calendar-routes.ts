@@ -28,52 +28,55 @@ export function calendarRoutes(rules: TimeRules, issuer: PolicyIssuer): RouteSha
   const list = defineRoute({
     method: 'GET', path: '/calendars', summary: '已加载的节假日安排, 按年份 (calendar years held, by year)',
     handler: async (ctx) => {
-    const rows = await listCalendarYears(ctx.state.em);
-    ctx.body = { items: rows.map(presentYear), nextCursor: null };
-  } });
+      const rows = await listCalendarYears(ctx.state.em);
+      ctx.body = { items: rows.map(presentYear), nextCursor: null };
+    },
+  });
 
   const one = defineRoute({
     method: 'GET', path: '/calendars/:year', summary: '一年的节假日安排 (one year\'s calendar)', params: YearParams,
     handler: async (ctx) => {
-    const { year } = ctx.input.params;
-    const row = await findCalendarYear(ctx.state.em, year);
-    if (!row) {
-      throw new AppError('NOT_FOUND', { year, fallback: 'Monday-Friday' }, `${year} 年无节假日安排, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday applies)`);
-    }
-    ctx.body = presentYear(row);
-  } });
+      const { year } = ctx.input.params;
+      const row = await findCalendarYear(ctx.state.em, year);
+      if (!row) {
+        throw new AppError('NOT_FOUND', { year, fallback: 'Monday-Friday' }, `${year} 年无节假日安排, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday applies)`);
+      }
+      ctx.body = presentYear(row);
+    },
+  });
 
   const put = defineRoute({
     method: 'PUT', path: '/calendars/:year', summary: '设置一年的节假日安排并重算 (set a year\'s calendar; affected verdicts are recomputed)',
     params: YearParams, body: publishedBody<CalendarYearBody>('calendar-year.schema.json'), response: { status: 200, description: '201 when created' },
     handler: async (ctx) => {
-    const { year } = ctx.input.params;
-    const body = ctx.input.body;
-    if (body.year !== undefined && body.year !== year) throw new AppError('VALIDATION_FAILED', { field: '/year', problem: `must equal the year in the path (${year})` });
-    let calendar;
-    try {
-      calendar = validateCalendarYear({ year, holidays: body.holidays, workdays: body.workdays }, year);
-    } catch (error) {
-      if (error instanceof CalendarValidationError) throw new AppError('VALIDATION_FAILED', { field: `/${error.field.replace(/\[(\d+)\]/g, '/$1')}`, problem: error.detail });
-      throw error;
-    }
-    let created = false;
-    const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
-      const row = await tx.findOne(CalendarYearRecord, { year });
-      issuer.assertSettableHere(row, 'calendar', year);
-      const source = body.source ?? 'api';
-      const issued = { year, holidays: calendar.holidays, workdays: calendar.workdays, ...(body.source === undefined ? {} : { source: body.source }) };
-      const provenance = await issuer.provenanceFor('calendar', year, issued, row);
-      if (row) tx.assign(row, { holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
-      else {
-        created = true;
-        tx.create(CalendarYearRecord, { year, holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
+      const { year } = ctx.input.params;
+      const body = ctx.input.body;
+      if (body.year !== undefined && body.year !== year) throw new AppError('VALIDATION_FAILED', { field: '/year', problem: `must equal the year in the path (${year})` });
+      let calendar;
+      try {
+        calendar = validateCalendarYear({ year, holidays: body.holidays, workdays: body.workdays }, year);
+      } catch (error) {
+        if (error instanceof CalendarValidationError) throw new AppError('VALIDATION_FAILED', { field: `/${error.field.replace(/\[(\d+)\]/g, '/$1')}`, problem: error.detail });
+        throw error;
       }
-    }, { years: [year] });
-    const row = await ctx.state.em.fork().findOneOrFail(CalendarYearRecord, { year });
-    ctx.status = created ? 201 : 200;
-    ctx.body = { ...presentYear(row), recomputed };
-  } });
+      let created = false;
+      const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
+        const row = await tx.findOne(CalendarYearRecord, { year });
+        issuer.assertSettableHere(row, 'calendar', year);
+        const source = body.source ?? 'api';
+        const issued = { year, holidays: calendar.holidays, workdays: calendar.workdays, ...(body.source === undefined ? {} : { source: body.source }) };
+        const provenance = await issuer.provenanceFor('calendar', year, issued, row);
+        if (row) tx.assign(row, { holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
+        else {
+          created = true;
+          tx.create(CalendarYearRecord, { year, holidays: calendar.holidays, workdays: calendar.workdays, source, ...provenance });
+        }
+      }, { years: [year] });
+      const row = await ctx.state.em.fork().findOneOrFail(CalendarYearRecord, { year });
+      ctx.status = created ? 201 : 200;
+      ctx.body = { ...presentYear(row), recomputed };
+    },
+  });
 
   return [list, one, put];
 }

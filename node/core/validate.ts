@@ -70,7 +70,9 @@ export function validate(route: RouteShape): Middleware<RequestState> {
     } else if (body === 'json') {
       input.body = ctx.request.body;
     } else if (typeof body === 'object') {
-      const published = 'schemaFile' in body ? body : (body.cases[String(input.params[body.byParam] ?? '')] ?? body.otherwise);
+      // Own keys only: a path parameter such as `__proto__` or `constructor` is no case of the table.
+      const chosen = 'schemaFile' in body ? '' : String(input.params[body.byParam] ?? '');
+      const published = 'schemaFile' in body ? body : (Object.hasOwn(body.cases, chosen) ? body.cases[chosen]! : body.otherwise);
       const value: unknown = ctx.request.body ?? (body === published ? undefined : {});
       const validator = validatorFor(published.schemaFile);
       if (!validator(value)) throw bodyProblem(problemOf(validator.errors));

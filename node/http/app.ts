@@ -49,6 +49,7 @@ import { poolRunner } from '../db/sql-runner.ts';
 import { guardRoutes, permissionName } from '../access/route-guard.ts';
 import { routerOf, type RouteShape } from '../core/route-contract.ts';
 import { openApiRoutes } from '../core/openapi.ts';
+import { keysetPage } from '../core/pagination.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
@@ -134,7 +135,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...enrollmentAdminRoutes(deps.federation),
     ...syncAdminRoutes(deps.federation, deps.sync),
     ...rollupRoutes({ sql: deps.federation.sql, self: deps.federation.self }),
-    ...auditAdminRoutes(deps.federation, deps.audits),
+    ...auditAdminRoutes(deps.federation, deps.audits, keysetPage),
     ...authRoutes({ tokens, settings: deps.settings, now: deps.now }),
     ...userRoutes({ now: deps.now }),
     ...clientRoutes({ now: deps.now }),

@@ -13,32 +13,34 @@ export function policyRoutes(rules: TimeRules, issuer: PolicyIssuer): RouteShape
   const get = defineRoute({
     method: 'GET', path: '/policy', summary: '时限策略 (the time-limit policy in force)',
     handler: async (ctx) => {
-    const row = await ctx.state.em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-    ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', ...presentProvenance(row ?? {}), updatedAt: isoLocalOrNull(row?.updatedAt) };
-  } });
+      const row = await ctx.state.em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
+      ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', ...presentProvenance(row ?? {}), updatedAt: isoLocalOrNull(row?.updatedAt) };
+    },
+  });
 
   const put = defineRoute({
     method: 'PUT', path: '/policy', summary: '设置时限策略并重算 (set the time-limit policy; verdicts are recomputed)',
     body: publishedBody<unknown>('time-policy.schema.json'),
     handler: async (ctx) => {
-    let policy: TimePolicy;
-    try {
-      policy = validateTimePolicy(ctx.input.body);
-    } catch (error) {
-      const message = (error as Error).message;
-      const field = /time policy (\w+)/.exec(message)?.[1] ?? '/';
-      throw new AppError('POLICY_INVALID', { field, problem: message });
-    }
-    const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
-      const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-      issuer.assertSettableHere(row, 'timePolicy');
-      const provenance = await issuer.provenanceFor('timePolicy', undefined, { ...policy }, row);
-      if (row) tx.assign(row, { ...policy, ...provenance });
-      else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
-    }, {});
-    const row = await ctx.state.em.fork().findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY });
-    ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: isoLocal(row.updatedAt), recomputed };
-  } });
+      let policy: TimePolicy;
+      try {
+        policy = validateTimePolicy(ctx.input.body);
+      } catch (error) {
+        const message = (error as Error).message;
+        const field = /time policy (\w+)/.exec(message)?.[1] ?? '/';
+        throw new AppError('POLICY_INVALID', { field, problem: message });
+      }
+      const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
+        const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
+        issuer.assertSettableHere(row, 'timePolicy');
+        const provenance = await issuer.provenanceFor('timePolicy', undefined, { ...policy }, row);
+        if (row) tx.assign(row, { ...policy, ...provenance });
+        else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
+      }, {});
+      const row = await ctx.state.em.fork().findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY });
+      ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: isoLocal(row.updatedAt), recomputed };
+    },
+  });
 
   return [get, put];
 }
