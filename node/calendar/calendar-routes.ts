@@ -56,7 +56,7 @@ export function calendarRoutes(rules: TimeRules, issuer: PolicyIssuer): RouteSha
       try {
         calendar = validateCalendarYear({ year, holidays: body.holidays, workdays: body.workdays }, year);
       } catch (error) {
-        if (error instanceof CalendarValidationError) throw new AppError('VALIDATION_FAILED', { field: `/${error.field.replace(/\[(\d+)\]/g, '/$1')}`, problem: error.detail });
+        if (error instanceof CalendarValidationError) throw new AppError('VALIDATION_FAILED', { field: error.pointer, problem: error.detail });
         throw error;
       }
       let created = false;

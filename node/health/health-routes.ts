@@ -3,13 +3,12 @@
  * bearer token; Prometheus sends it with `authorization` in its scrape config).
  */
 import type { Redis } from 'ioredis';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Settings } from '../config/settings.ts';
 import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
-import { query } from '../db/sql.ts';
 import { defineRoute, type RouteShape } from '../core/route-contract.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from './metrics.ts';
+import { lastOpenDay } from './health-store.ts';
 
 export interface HealthDeps {
   settings: Settings;
@@ -37,12 +36,6 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The last day an open case's timeline reaches (null: no open case): the years the node judges by. */
-async function lastOpenDay(em: EntityManager): Promise<string | null> {
-  const [span] = await query<{ last: string | null }>(em, "SELECT max(greatest(deadline, red_card_on))::text AS last FROM cases WHERE status IN ('open', 'paused')");
-  return span?.last ?? null;
 }
 
 export function healthRoutes(deps: HealthDeps): RouteShape[] {

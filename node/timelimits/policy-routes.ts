@@ -5,7 +5,7 @@ import { defineRoute, publishedBody, type RouteShape } from '../core/route-contr
 import { TIME_POLICY_KEY, type TimeRules } from './time-rules.ts';
 import { TimePolicyRecord } from './time-policy.entity.ts';
 import { changeRules } from './rule-change.ts';
-import { validateTimePolicy, type TimePolicy } from './policy.ts';
+import { timePolicyField, validateTimePolicy, type TimePolicy } from './policy.ts';
 import { presentProvenance, type PolicyIssuer } from './policy-provenance.ts';
 
 /** `issuer` signs what a PUT sets at the province and refuses a PUT on a policy issued above. */
@@ -27,7 +27,7 @@ export function policyRoutes(rules: TimeRules, issuer: PolicyIssuer): RouteShape
         policy = validateTimePolicy(ctx.input.body);
       } catch (error) {
         const message = (error as Error).message;
-        const field = /time policy (\w+)/.exec(message)?.[1] ?? '/';
+        const field = timePolicyField(error);
         throw new AppError('POLICY_INVALID', { field, problem: message });
       }
       const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
