@@ -17,12 +17,15 @@ export type { Ed25519PublicJwk, NodeKeyRing } from './keys/node-keys.ts';
 export { upsertSelf } from './registry/node-registry.ts';
 
 // Routes the node mounts.
-export { keyAdminRouter, wellKnownRouter } from './http/identity-routes.ts';
-export { enrollmentAdminRouter, enrollmentPublicRouter } from './http/enrollment-routes.ts';
-export { syncAdminRouter, syncPublicRouter, type SyncTrigger } from './http/sync-routes.ts';
-export { auditAdminRouter, auditPublicRouter, type AuditTrigger } from './http/audit-routes.ts';
-export { policyPublicRouter } from './http/policy-routes.ts';
-export { rollupRouter } from './rollups/rollup-routes.ts';
+export { keyAdminRoutes, wellKnownRoutes } from './http/identity-routes.ts';
+export { enrollmentAdminRoutes, enrollmentPublicRoutes } from './http/enrollment-routes.ts';
+export { syncAdminRoutes, syncPublicRoutes, type SyncTrigger } from './http/sync-routes.ts';
+export { auditAdminRoutes, auditPublicRoutes, type AuditTrigger } from './http/audit-routes.ts';
+export { policyPublicRoutes } from './http/policy-routes.ts';
+export { rollupRoutes } from './rollups/rollup-routes.ts';
+export type { AnyFederationRoute, KeysetPager } from './http/route-contract.ts';
+export { FederationError } from './protocol/federation-error.ts';
+export { FEDERATION_ERRORS } from './protocol/federation-errors.ts';
 
 // The event log: appending leaves at ingest, and sequencing what was not logged yet.
 export { appendLeaves, treeSize } from './log/log-store.ts';

@@ -8,7 +8,7 @@ import { loadSettings, SettingsError } from './config/settings.ts';
 import { openOrm } from './db/orm.ts';
 import { prepareDatabase } from './db/runtime-role.ts';
 import { createLogger } from './logger.ts';
-import { AppError } from './http/errors.ts';
+import { AppError } from './core/errors.ts';
 import { flagOf, runUsersCommand, UsageError, USERS_USAGE } from './access/users-cli.ts';
 import { pino } from 'pino';
 import { randomUUID } from 'node:crypto';

@@ -10,6 +10,7 @@
 import type { SqlRunner } from '../sql-runner.ts';
 import type { FederationContext } from '../federation-context.ts';
 import { FederationError } from '../protocol/federation-error.ts';
+import type { FederationErrorCode } from '../protocol/federation-errors.ts';
 import { findNode, findParent } from '../registry/node-registry.ts';
 import { inclusionProofAt, rootAt, treeSize } from '../log/log-store.ts';
 import { postToPeer } from '../http/peer-client.ts';
@@ -26,8 +27,8 @@ const NONCE_RETENTION_MS = 24 * 3600 * 1000;
 /** The fields a relaying parent copies from the request it relays. */
 const RELAYED_FIELDS = ['node', 'from', 'to', 'departmentCode', 'treeSize', 'at', 'after', 'limit', 'nonce'] as const;
 
-const refuse = (code: string, status: number, message: string, details: Record<string, unknown> = {}): never => {
-  throw new FederationError(code, status, message, details);
+const refuse = (code: FederationErrorCode, message: string, details: Record<string, unknown> = {}, status?: number): never => {
+  throw new FederationError(code, message, details, status);
 };
 
 /** Verifies a request from this node's parent: signer, signature, schema, clock, nonce. */
@@ -35,14 +36,14 @@ async function verifyRequest(context: FederationContext, jws: string): Promise<A
   const claimed = peekPayload(jws);
   const parent = await findParent(context.sql);
   if (!parent || parent.jwks === null || claimed.auditor !== parent.code) {
-    refuse('UNKNOWN_NODE', 403, `只有上级节点可以再监察本节点 (only this node's parent may audit it), 请求方 ${String(claimed.auditor)}`, { auditor: claimed.auditor });
+    refuse('UNKNOWN_NODE', `只有上级节点可以再监察本节点 (only this node's parent may audit it), 请求方 ${String(claimed.auditor)}`, { auditor: claimed.auditor });
   }
   const payload = await verifyFrom<AuditRequestPayload>(jws, parent!.jwks, parent!.code, TYP.auditRequest);
   context.validate('federation/audit-request.schema.json', payload);
-  if (payload.auditor !== parent!.code) refuse('MALFORMED', 400, '请求的 auditor 与签名者不符 (auditor is not the signer)', { auditor: payload.auditor });
+  if (payload.auditor !== parent!.code) refuse('MALFORMED', '请求的 auditor 与签名者不符 (auditor is not the signer)', { auditor: payload.auditor });
   const skew = Math.abs(Date.parse(payload.time) - context.now().getTime());
   if (!(skew <= MAX_CLOCK_SKEW_MS)) {
-    refuse('STALE_REQUEST', 409, `请求时间与本节点时钟相差过大 (request time ${payload.time} is more than 10 minutes from this node's clock)`, { time: payload.time, now: context.now().toISOString() });
+    refuse('STALE_REQUEST', `请求时间与本节点时钟相差过大 (request time ${payload.time} is more than 10 minutes from this node's clock)`, { time: payload.time, now: context.now().toISOString() });
   }
   const now = context.now();
   // Spent with the request's audit entry: a second request with this nonce waits for the first to commit, then is refused.
@@ -51,7 +52,7 @@ async function verifyRequest(context: FederationContext, jws: string): Promise<A
     return sql.query('INSERT INTO audit_request_nonces (nonce, auditor, seen_at) VALUES ($1, $2, $3) ON CONFLICT (nonce) DO NOTHING RETURNING nonce',
       [payload.nonce, payload.auditor, now]);
   });
-  if (fresh.length === 0) refuse('REPLAYED', 409, '该再监察请求已处理过 (this request was answered already: the nonce is spent)', { nonce: payload.nonce });
+  if (fresh.length === 0) refuse('REPLAYED', '该再监察请求已处理过 (this request was answered already: the nonce is spent)', { nonce: payload.nonce });
   return payload;
 }
 
@@ -66,7 +67,7 @@ function relayedOriginal(context: FederationContext, outer: AuditRequestPayload)
   context.validate('federation/audit-request.schema.json', inner);
   const differs = RELAYED_FIELDS.filter((field) => JSON.stringify(inner[field]) !== JSON.stringify(outer[field]));
   if (inner.relayedFor !== undefined || differs.length > 0) {
-    refuse('MALFORMED', 400, `转发的请求与原请求不符 (the relayed request does not match the original: ${differs.join(', ') || 'relayed twice'})`, { fields: differs });
+    refuse('MALFORMED', `转发的请求与原请求不符 (the relayed request does not match the original: ${differs.join(', ') || 'relayed twice'})`, { fields: differs });
   }
   return { jws, payload: inner };
 }
@@ -84,7 +85,7 @@ async function answerForSelf(context: FederationContext, host: AuditHost, reques
   // One snapshot for the events, the proofs and the reported state.
   const payload = await context.snapshot(async (sql: SqlRunner): Promise<AuditResponsePayload> => {
     const size = await treeSize(sql);
-    if (request.treeSize > size) refuse('TREE_SIZE_UNKNOWN', 409, `本节点的日志只有 ${size} 条, 没有大小为 ${request.treeSize} 的检查点`, { treeSize: request.treeSize, size });
+    if (request.treeSize > size) refuse('TREE_SIZE_UNKNOWN', `本节点的日志只有 ${size} 条, 没有大小为 ${request.treeSize} 的检查点`, { treeSize: request.treeSize, size });
     const root = await rootAt(sql, request.treeSize);
     const { cases, nextAfter } = await host.casesForAudit(sql, scope);
     const caseNos = cases.map((scoped) => scoped.caseNo);
@@ -113,10 +114,10 @@ async function answerForSelf(context: FederationContext, host: AuditHost, reques
 }
 
 async function relayToChild(context: FederationContext, request: AuditRequestPayload, jws: string): Promise<{ response: unknown }> {
-  if (request.relayedFor !== undefined) refuse('UNKNOWN_NODE', 404, `转发的请求不是给本节点的 (a relayed request for ${request.node})`, { node: request.node });
+  if (request.relayedFor !== undefined) refuse('UNKNOWN_NODE', `转发的请求不是给本节点的 (a relayed request for ${request.node})`, { node: request.node }, 404);
   const child = await findNode(context.sql, request.node);
-  if (!child || child.relation !== 'child') refuse('UNKNOWN_NODE', 404, `节点 ${request.node} 不是本节点的下级 (not a child of this node)`, { node: request.node });
-  if (!child!.publicUrl) refuse('NO_CHILD_URL', 409, `下级节点 ${child!.code} 没有登记地址 (child has no public URL)`, { node: child!.code });
+  if (!child || child.relation !== 'child') refuse('UNKNOWN_NODE', `节点 ${request.node} 不是本节点的下级 (not a child of this node)`, { node: request.node }, 404);
+  if (!child!.publicUrl) refuse('NO_CHILD_URL', `下级节点 ${child!.code} 没有登记地址 (child has no public URL)`, { node: child!.code });
   const wrapped: AuditRequestPayload = { ...request, auditor: context.self.code, time: context.now().toISOString(), relayedFor: jws };
   const signed = await context.identity.sign(TYP.auditRequest, wrapped);
   context.log.info({ auditor: request.auditor, node: child!.code }, '转发再监察请求 (relaying an audit request)');
@@ -128,7 +129,7 @@ async function relayToChild(context: FederationContext, request: AuditRequestPay
     // The child's refusals (4xx) pass through with its code; a child that cannot answer at all is
     // named, not hidden behind this node's INTERNAL.
     if (error instanceof FederationError && error.status >= 500) {
-      refuse('RELAY_FAILED', 424, `下级节点 ${child!.code} 未能应答 (child ${child!.code} did not answer: ${error.code}: ${error.message})`, { node: child!.code, cause: error.code });
+      refuse('RELAY_FAILED', `下级节点 ${child!.code} 未能应答 (child ${child!.code} did not answer: ${error.code}: ${error.message})`, { node: child!.code, cause: error.code });
     }
     throw error;
   }

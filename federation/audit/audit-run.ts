@@ -38,17 +38,17 @@ export interface AuditRoute {
 export async function resolveAuditRoute(context: FederationContext, code: string): Promise<AuditRoute> {
   const target = await findNode(context.sql, code);
   if (!target || (target.relation !== 'child' && target.relation !== 'descendant')) {
-    throw new FederationError('UNKNOWN_NODE', 404, `节点 ${code} 不是本节点的下级 (not a child or descendant of this node)`, { node: code });
+    throw new FederationError('UNKNOWN_NODE', `节点 ${code} 不是本节点的下级 (not a child or descendant of this node)`, { node: code }, 404);
   }
-  if (target.jwks === null || target.enrolledAt === null) throw new FederationError('NOT_ENROLLED', 409, `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code });
+  if (target.jwks === null || target.enrolledAt === null) throw new FederationError('NOT_ENROLLED', `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code }, 409);
   if (target.lastTreeSize === 0 || target.lastRootHash === null) {
-    throw new FederationError('NOTHING_WITNESSED', 409, `尚未见证节点 ${code} 的检查点, 请先同步 (no checkpoint of ${code} witnessed yet: sync first)`, { node: code });
+    throw new FederationError('NOTHING_WITNESSED', `尚未见证节点 ${code} 的检查点, 请先同步 (no checkpoint of ${code} witnessed yet: sync first)`, { node: code });
   }
   // Walk up to the child this node enrolled itself: it relays to the levels below.
   let via: RegisteredNode | null = target;
   for (let hops = 0; via !== null && via.relation === 'descendant' && hops < 8; hops++) via = via.parentCode === null ? null : await findNode(context.sql, via.parentCode);
-  if (!via || via.relation !== 'child') throw new FederationError('UNKNOWN_NODE', 404, `找不到通往节点 ${code} 的下级 (no child of this node leads to ${code})`, { node: code });
-  if (!via.publicUrl) throw new FederationError('NO_CHILD_URL', 409, `下级节点 ${via.code} 没有登记地址 (child ${via.code} has no public URL)`, { node: via.code });
+  if (!via || via.relation !== 'child') throw new FederationError('UNKNOWN_NODE', `找不到通往节点 ${code} 的下级 (no child of this node leads to ${code})`, { node: code }, 404);
+  if (!via.publicUrl) throw new FederationError('NO_CHILD_URL', `下级节点 ${via.code} 没有登记地址 (child ${via.code} has no public URL)`, { node: via.code });
   return { target, via, witnessed: { treeSize: target.lastTreeSize, rootHash: target.lastRootHash } };
 }
 
@@ -61,14 +61,14 @@ async function fetchPage(context: FederationContext, route: AuditRoute, order: A
   };
   const request = await context.identity.sign(TYP.auditRequest, payload);
   const answer = await postToPeer<{ response?: unknown }>(context.fetch, route.via.publicUrl!, '/federation/v1/audits', { request }, PAGE_TIMEOUT_MS);
-  if (typeof answer.response !== 'string') throw new FederationError('MALFORMED', 502, '再监察应答缺少 response (the answer has no response)', { node: route.target.code });
+  if (typeof answer.response !== 'string') throw new FederationError('MALFORMED', '再监察应答缺少 response (the answer has no response)', { node: route.target.code }, 502);
   const response = await verifyFrom<AuditResponsePayload>(answer.response, route.target.jwks, route.target.code, TYP.auditResponse);
   context.validate('federation/audit-response.schema.json', response);
   if (response.node !== route.target.code || response.auditor !== context.self.code || response.request !== jwsHash(request)
     || response.treeSize !== payload.treeSize || response.at !== payload.at) {
-    throw new FederationError('ANSWER_MISMATCH', 502, '再监察应答与请求不符 (the answer is not for this request)', { node: route.target.code });
+    throw new FederationError('ANSWER_MISMATCH', '再监察应答与请求不符 (the answer is not for this request)', { node: route.target.code });
   }
-  if (response.cases.length > payload.limit) throw new FederationError('MALFORMED', 502, `应答超过 ${payload.limit} 件 (more cases than asked for)`, { node: route.target.code });
+  if (response.cases.length > payload.limit) throw new FederationError('MALFORMED', `应答超过 ${payload.limit} 件 (more cases than asked for)`, { node: route.target.code }, 502);
   return response;
 }
 
@@ -86,12 +86,12 @@ export async function runAudit(context: FederationContext, host: AuditHost, id: 
     findings = emptyFindings();
     let after: string | null = null;
     for (let page = 0; ; page++) {
-      if (page >= MAX_PAGES) throw new FederationError('TOO_MANY_PAGES', 502, `超过 ${MAX_PAGES} 页 (the audit did not end)`, {});
+      if (page >= MAX_PAGES) throw new FederationError('TOO_MANY_PAGES', `超过 ${MAX_PAGES} 页 (the audit did not end)`);
       const response = await fetchPage(context, route, order, after);
       checkAuditPage(findings, response, route.witnessed, host);
       if (response.nextAfter === null) break;
       // Keyset pages must move forward, or a node could keep the auditor busy forever.
-      if (after !== null && response.nextAfter <= after) throw new FederationError('MALFORMED', 502, '分页没有前进 (the next page does not move forward)', { after, nextAfter: response.nextAfter });
+      if (after !== null && response.nextAfter <= after) throw new FederationError('MALFORMED', '分页没有前进 (the next page does not move forward)', { after, nextAfter: response.nextAfter }, 502);
       after = response.nextAfter;
     }
     await markDone(context.sql, id, findings, context.now());

@@ -1,6 +1,7 @@
 /**
  * The audits this node ran (`audits`): what was asked, where the run stands, and its findings.
  */
+import { presentInstant } from '../protocol/present-instant.ts';
 import type { SqlRunner } from '../sql-runner.ts';
 import type { AuditCounts, AuditFindings, Discrepancy, ProofFailure, SkippedCase } from './audit-check.ts';
 
@@ -62,7 +63,7 @@ interface AuditRow {
   skipped?: SkippedCase[];
 }
 
-const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+const iso = (value: Date | string | null): string | null => presentInstant(value);
 
 const SUMMARY_COLUMNS = `id, node_code, requested_by, from_day::text AS from_day, to_day::text AS to_day, department_code, page_size, status,
   audit_at, witnessed_tree_size, witnessed_root_hash, counts, error, created_at, started_at, finished_at`;
@@ -126,10 +127,40 @@ export async function findAudit(sql: SqlRunner, nodeCode: string, id: string): P
 }
 
 /** The latest audits of `nodeCode`, newest first, without their findings. */
-export async function listAudits(sql: SqlRunner, nodeCode: string, limit: number): Promise<AuditView[]> {
-  const rows = await sql.query<AuditRow>(`SELECT ${SUMMARY_COLUMNS} FROM audits WHERE node_code = $1
-    ORDER BY created_at DESC, id LIMIT $2`, [nodeCode, limit]);
-  return rows.map(present);
+/** Where a page of audits continues: after this audit, newest first. */
+export interface AuditListKey {
+  /** created_at to the microsecond, UTC. */
+  createdAt: string;
+  id: string;
+}
+
+/** Up to `take` audits of `nodeCode` after `after` (from the newest when null), newest first, each with its key. */
+export async function listAudits(sql: SqlRunner, nodeCode: string, after: AuditListKey | null, take: number): Promise<{ view: AuditView; key: AuditListKey }[]> {
+  const rows = await sql.query<AuditRow & { key_at: string }>(`SELECT ${SUMMARY_COLUMNS},
+      to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_at
+    FROM audits WHERE node_code = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+    ORDER BY created_at DESC, id DESC LIMIT $4`, [nodeCode, after?.createdAt ?? null, after?.id ?? null, take]);
+  return rows.map((row) => ({ view: present(row), key: { createdAt: row.key_at, id: row.id } }));
+}
+
+/** How many audits of `nodeCode` there are. */
+export async function countAudits(sql: SqlRunner, nodeCode: string): Promise<number> {
+  const [row] = await sql.query<{ n: string }>('SELECT count(*)::text AS n FROM audits WHERE node_code = $1', [nodeCode]);
+  return Number(row?.n ?? 0);
+}
+
+const AUDIT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `id` has the form of an audit id (a UUID), so anything else is simply not found. */
+export function isAuditId(id: string): boolean {
+  return AUDIT_ID.test(id);
+}
+
+/** The key of a list cursor's text (`<createdAt>|<id>`), or null when it is not one. */
+export function auditListKey(text: string): AuditListKey | null {
+  const [createdAt, id, extra] = text.split('|');
+  if (extra !== undefined || createdAt === undefined || id === undefined || !isAuditId(id) || Number.isNaN(Date.parse(createdAt))) return null;
+  return { createdAt, id };
 }
 
 /** Audits a crash left queued or running, oldest first, to enqueue again on start. */

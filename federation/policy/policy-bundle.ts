@@ -40,8 +40,7 @@ async function verifyPolicy(jws: string, issuer: string, jwks: Jwks, index: numb
     return { payload: verified.payload as PolicyPayload, kid: verified.kid };
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
-    const status = error.code === 'UNKNOWN_KEY' || error.code === 'BAD_SIGNATURE' ? 401 : 400;
-    throw new FederationError(error.code, status, `第 ${index} 份政策文件的签名无效, 签发者 ${issuer} (policy ${index}: ${error.message})`, { issuer, field: `policies/${index}` });
+    throw new FederationError(error.code, `第 ${index} 份政策文件的签名无效, 签发者 ${issuer} (policy ${index}: ${error.message})`, { issuer, field: `policies/${index}` });
   }
 }
 
@@ -53,7 +52,7 @@ export async function verifyPolicyBundle(context: FederationContext, parent: Reg
   const bundle = await verifyFrom<PolicyBundlePayload>(jws, parent.jwks, parent.code, TYP.policyBundle);
   context.validate('federation/policy-bundle.schema.json', bundle);
   if (bundle.node !== parent.code || bundle.for !== context.self.code) {
-    throw new FederationError('MALFORMED', 400, `政策包由 ${bundle.node} 发给 ${bundle.for}, 不是由上级 ${parent.code} 发给本节点 (bundle not from the parent to this node)`, { node: bundle.node, for: bundle.for });
+    throw new FederationError('MALFORMED', `政策包由 ${bundle.node} 发给 ${bundle.for}, 不是由上级 ${parent.code} 发给本节点 (bundle not from the parent to this node)`, { node: bundle.node, for: bundle.for });
   }
   const issuers = new Map<string, { level: Level; jwks: Jwks }>();
   for (const [index, ancestor] of bundle.ancestors.entries()) {
@@ -67,9 +66,9 @@ export async function verifyPolicyBundle(context: FederationContext, parent: Reg
     const claimed = peekPayload(document).issuer;
     const issuer = typeof claimed === 'string' ? claimed : '';
     const keys = issuers.get(issuer);
-    if (!keys) throw new FederationError('POLICY_ISSUER_UNKNOWN', 403, `第 ${index} 份政策文件的签发者 ${issuer} 不在上级链中 (issuer is not a known ancestor)`, { issuer, field: `policies/${index}` });
+    if (!keys) throw new FederationError('POLICY_ISSUER_UNKNOWN', `第 ${index} 份政策文件的签发者 ${issuer} 不在上级链中 (issuer is not a known ancestor)`, { issuer, field: `policies/${index}` });
     if (keys.level !== ISSUING_LEVEL) {
-      throw new FederationError('POLICY_ISSUER_INVALID', 403, `第 ${index} 份政策文件由 ${keys.level} 级节点 ${issuer} 签发, 只有省级节点可以签发 (only the province issues policy)`, { issuer, level: keys.level, field: `policies/${index}` });
+      throw new FederationError('POLICY_ISSUER_INVALID', `第 ${index} 份政策文件由 ${keys.level} 级节点 ${issuer} 签发, 只有省级节点可以签发 (only the province issues policy)`, { issuer, level: keys.level, field: `policies/${index}` });
     }
     const { payload, kid } = await verifyPolicy(document, issuer, keys.jwks, index);
     try {

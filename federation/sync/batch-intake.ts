@@ -8,6 +8,7 @@ import { verifyConsistency } from '../log/merkle.ts';
 import type { SqlRunner } from '../sql-runner.ts';
 import type { FederationContext } from '../federation-context.ts';
 import { FederationError } from '../protocol/federation-error.ts';
+import type { FederationErrorCode } from '../protocol/federation-errors.ts';
 import { checkJwks } from '../enrollment/enrollment.ts';
 import { lockNode, pinKeys, type RegisteredNode } from '../registry/node-registry.ts';
 import { jwsHash } from './checkpoints.ts';
@@ -24,8 +25,8 @@ export interface BatchAnswer {
   duplicate: boolean;
 }
 
-const refuse = (code: string, status: number, message: string, details: Record<string, unknown> = {}): never => {
-  throw new FederationError(code, status, message, details);
+const refuse = (code: FederationErrorCode, message: string, details: Record<string, unknown> = {}, status?: number): never => {
+  throw new FederationError(code, message, details, status);
 };
 
 /** Applies key announcements signed by a key already pinned for the sender (after a rotation). */
@@ -33,7 +34,7 @@ async function acceptKeyAnnouncements(sql: SqlRunner, node: RegisteredNode, anno
   let current = node;
   for (const announcement of announcements) {
     const payload = await verifyFrom<KeyAnnouncementPayload>(String(announcement), current.jwks, current.code, TYP.keys);
-    if (payload.node !== current.code) refuse('MALFORMED', 400, '密钥公告的节点不符 (key announcement for another node)', { node: payload.node });
+    if (payload.node !== current.code) refuse('MALFORMED', '密钥公告的节点不符 (key announcement for another node)', { node: payload.node });
     const jwks = await checkJwks(payload.jwks, 'keyAnnouncement/jwks');
     await pinKeys(sql, current.code, jwks);
     current = { ...current, jwks };
@@ -53,8 +54,8 @@ interface VerifiedBatch {
 async function verifyBatch(sql: SqlRunner, context: FederationContext, node: RegisteredNode, jws: string, expectedParent: string): Promise<VerifiedBatch> {
   const payload = await verifyFrom<BatchPayload>(jws, node.jwks, node.code, TYP.batch);
   context.validate('federation/batch.schema.json', payload);
-  if (payload.node !== node.code) refuse('MALFORMED', 400, `批次声明的节点 ${payload.node} 与签名者 ${node.code} 不符`, { node: payload.node });
-  if (payload.parent !== expectedParent) refuse('WRONG_PARENT', 409, `批次发往 ${payload.parent}, 不是 ${expectedParent}`, { parent: payload.parent });
+  if (payload.node !== node.code) refuse('MALFORMED', `批次声明的节点 ${payload.node} 与签名者 ${node.code} 不符`, { node: payload.node });
+  if (payload.parent !== expectedParent) refuse('WRONG_PARENT', `批次发往 ${payload.parent}, 不是 ${expectedParent}`, { parent: payload.parent });
   const hash = jwsHash(jws);
 
   if (payload.sequence <= node.lastSequence) {
@@ -63,35 +64,35 @@ async function verifyBatch(sql: SqlRunner, context: FederationContext, node: Reg
     if (held && held.batch_hash === hash) {
       return { node, payload, hash, checkpoint: peekPayload(payload.checkpoint) as unknown as CheckpointPayload, duplicateReceipt: held.receipt_jws ?? '' };
     }
-    refuse('REPLAYED', 409, `序号 ${payload.sequence} 已收到过不同内容 (sequence already received with other content)`, { node: node.code, sequence: payload.sequence, lastSequence: node.lastSequence });
+    refuse('REPLAYED', `序号 ${payload.sequence} 已收到过不同内容 (sequence already received with other content)`, { node: node.code, sequence: payload.sequence, lastSequence: node.lastSequence });
   }
   if (payload.sequence !== node.lastSequence + 1) {
-    refuse('SEQUENCE_GAP', 409, `序号应为 ${node.lastSequence + 1}, 收到 ${payload.sequence} (batches must arrive in order)`, { node: node.code, expected: node.lastSequence + 1, sequence: payload.sequence });
+    refuse('SEQUENCE_GAP', `序号应为 ${node.lastSequence + 1}, 收到 ${payload.sequence} (batches must arrive in order)`, { node: node.code, expected: node.lastSequence + 1, sequence: payload.sequence });
   }
   if (payload.prevBatchHash !== node.lastBatchHash) {
-    refuse('CHAIN_BROKEN', 409, '批次链断裂: prevBatchHash 与上一批次不符 (prevBatchHash does not match the previous batch)', { node: node.code, expected: node.lastBatchHash, prevBatchHash: payload.prevBatchHash });
+    refuse('CHAIN_BROKEN', '批次链断裂: prevBatchHash 与上一批次不符 (prevBatchHash does not match the previous batch)', { node: node.code, expected: node.lastBatchHash, prevBatchHash: payload.prevBatchHash });
   }
   let checkpoint: CheckpointPayload;
   try {
     checkpoint = await verifyFrom<CheckpointPayload>(payload.checkpoint, node.jwks, node.code, TYP.checkpoint);
   } catch (error) {
-    throw new FederationError('CHECKPOINT_INVALID', 409, `检查点签名无效 (${(error as Error).message})`, { node: node.code });
+    throw new FederationError('CHECKPOINT_INVALID', `检查点签名无效 (${(error as Error).message})`, { node: node.code });
   }
   context.validate('federation/checkpoint.schema.json', checkpoint);
-  if (checkpoint.node !== node.code) refuse('CHECKPOINT_INVALID', 409, '检查点属于其他节点 (checkpoint of another node)', { node: checkpoint.node });
+  if (checkpoint.node !== node.code) refuse('CHECKPOINT_INVALID', '检查点属于其他节点 (checkpoint of another node)', { node: checkpoint.node });
   if (checkpoint.treeSize < node.lastTreeSize) {
-    refuse('ROLLED_BACK', 409, `日志回退: ${checkpoint.treeSize} < 已确认的 ${node.lastTreeSize} (the log shrank below a witnessed size)`, { node: node.code, treeSize: checkpoint.treeSize, witnessed: node.lastTreeSize });
+    refuse('ROLLED_BACK', `日志回退: ${checkpoint.treeSize} < 已确认的 ${node.lastTreeSize} (the log shrank below a witnessed size)`, { node: node.code, treeSize: checkpoint.treeSize, witnessed: node.lastTreeSize });
   }
   if (payload.consistency.fromSize !== node.lastTreeSize) {
-    refuse('PROOF_INVALID', 409, `一致性证明应从 ${node.lastTreeSize} 起 (the proof must start at the acknowledged size)`, { node: node.code, fromSize: payload.consistency.fromSize, witnessed: node.lastTreeSize });
+    refuse('PROOF_INVALID', `一致性证明应从 ${node.lastTreeSize} 起 (the proof must start at the acknowledged size)`, { node: node.code, fromSize: payload.consistency.fromSize, witnessed: node.lastTreeSize });
   }
   const oldRoot = node.lastRootHash === null ? Buffer.alloc(0) : Buffer.from(node.lastRootHash, 'hex');
   const consistent = node.lastTreeSize === 0
     ? payload.consistency.proof.length === 0
     : verifyConsistency(node.lastTreeSize, checkpoint.treeSize, oldRoot, Buffer.from(checkpoint.rootHash, 'hex'), payload.consistency.proof.map((hex) => Buffer.from(hex, 'hex')));
-  if (!consistent) refuse('PROOF_INVALID', 409, '一致性证明不成立: 日志被改写 (the consistency proof fails: the log was rewritten)', { node: node.code, fromSize: node.lastTreeSize, treeSize: checkpoint.treeSize });
+  if (!consistent) refuse('PROOF_INVALID', '一致性证明不成立: 日志被改写 (the consistency proof fails: the log was rewritten)', { node: node.code, fromSize: node.lastTreeSize, treeSize: checkpoint.treeSize });
   for (const row of payload.summaries) {
-    if (row.node !== node.code) refuse('MALFORMED', 400, `汇总行属于 ${String(row.node)}, 不是 ${node.code}`, { node: node.code });
+    if (row.node !== node.code) refuse('MALFORMED', `汇总行属于 ${String(row.node)}, 不是 ${node.code}`, { node: node.code });
   }
   return { node, payload, hash, checkpoint, duplicateReceipt: null };
 }
@@ -127,8 +128,8 @@ export async function receiveBatch(context: FederationContext, applier: BatchApp
   const jws = body.batch as string;
   return context.transaction(async (sql) => {
     let node = await lockNode(sql, code);
-    if (!node || node.relation !== 'child') refuse('UNKNOWN_NODE', 403, `节点 ${code} 不是本节点的下级 (not a child of this node)`, { node: code });
-    if (node!.enrolledAt === null || node!.jwks === null) refuse('NOT_ENROLLED', 403, `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code });
+    if (!node || node.relation !== 'child') refuse('UNKNOWN_NODE', `节点 ${code} 不是本节点的下级 (not a child of this node)`, { node: code });
+    if (node!.enrolledAt === null || node!.jwks === null) refuse('NOT_ENROLLED', `节点 ${code} 尚未完成登记 (not enrolled yet)`, { node: code });
     node = await acceptKeyAnnouncements(sql, node!, body.keyAnnouncements ?? []);
     const verified = await verifyBatch(sql, context, node, jws, context.self.code);
     if (verified.duplicateReceipt !== null) return { receipt: verified.duplicateReceipt, duplicate: true };
@@ -139,7 +140,7 @@ export async function receiveBatch(context: FederationContext, applier: BatchApp
     for (const forwarded of verified.payload.forwarded) {
       const claimedBy = peekPayload(forwarded).node;
       const descendant = await lockNode(sql, typeof claimedBy === 'string' ? claimedBy : '');
-      if (!descendant || descendant.relation !== 'descendant') refuse('UNKNOWN_NODE', 403, `转发的批次来自未知节点 ${String(claimedBy)}`, { node: claimedBy, via: code });
+      if (!descendant || descendant.relation !== 'descendant') refuse('UNKNOWN_NODE', `转发的批次来自未知节点 ${String(claimedBy)}`, { node: claimedBy, via: code });
       const inner = await verifyBatch(sql, context, descendant!, forwarded, descendant!.parentCode ?? '');
       if (inner.duplicateReceipt !== null) continue;
       await recordBatch(sql, applier, inner, forwarded, code, null, now);

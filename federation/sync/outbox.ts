@@ -110,7 +110,7 @@ export async function deliverOutbox(context: FederationContext): Promise<Deliver
 async function acceptReceipt(context: FederationContext, parentCode: string, sequence: number, batchHash: string, answer: { receipt: string; keyAnnouncements?: string[] }): Promise<void> {
   await context.transaction(async (sql) => {
     let parent = await findParent(sql);
-    if (!parent) throw new FederationError('NOT_ENROLLED', 409, '没有上级节点 (no parent)', {});
+    if (!parent) throw new FederationError('NOT_ENROLLED', '没有上级节点 (no parent)', {}, 409);
     for (const announcement of answer.keyAnnouncements ?? []) {
       const announced = await verifyFrom<KeyAnnouncementPayload>(announcement, parent.jwks, parent.code, TYP.keys);
       if (announced.node !== parent.code) continue;
@@ -121,11 +121,19 @@ async function acceptReceipt(context: FederationContext, parentCode: string, seq
     const receipt = await verifyFrom<ReceiptPayload>(answer.receipt, parent.jwks, parentCode, TYP.receipt);
     context.validate('federation/receipt.schema.json', receipt);
     if (receipt.parent !== parentCode || receipt.node !== context.self.code || receipt.sequence !== sequence || receipt.batchHash !== batchHash) {
-      throw new FederationError('RECEIPT_MISMATCH', 502, '回执与所发批次不符 (the receipt does not match the batch sent)', { sequence });
+      throw new FederationError('RECEIPT_MISMATCH', '回执与所发批次不符 (the receipt does not match the batch sent)', { sequence });
     }
     await sql.query('UPDATE outbox_batches SET acked_at = $2, receipt_jws = $3, last_error = NULL WHERE sequence = $1', [sequence, context.now(), answer.receipt]);
     await sql.query(`UPDATE federation_nodes SET last_sequence = $2, last_batch_hash = $3, last_tree_size = $4, last_root_hash = $5,
         last_seen_at = $6, last_error = NULL WHERE code = $1`,
     [parentCode, sequence, batchHash, receipt.checkpoint.treeSize, receipt.checkpoint.rootHash, context.now()]);
   });
+}
+
+/** The outbox as the status route shows it: batches not acknowledged yet, the last sequence, the oldest open batch's error. */
+export async function outboxStatus(sql: SqlRunner): Promise<{ pending: number; lastSequence: number; lastError: string | null }> {
+  const [row] = await sql.query<{ pending: string; last_error: string | null; last_sequence: string | null }>(
+    `SELECT count(*) FILTER (WHERE acked_at IS NULL) AS pending, max(sequence) AS last_sequence,
+      (SELECT last_error FROM outbox_batches WHERE acked_at IS NULL ORDER BY sequence LIMIT 1) AS last_error FROM outbox_batches`);
+  return { pending: Number(row?.pending ?? 0), lastSequence: Number(row?.last_sequence ?? 0), lastError: row?.last_error ?? null };
 }

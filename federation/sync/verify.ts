@@ -5,7 +5,7 @@ import { FederationError } from '../protocol/federation-error.ts';
 
 /** The payload of a compact JWS, read without verifying it (to find out who claims to send it). */
 export function peekPayload(jws: unknown): Record<string, unknown> {
-  if (typeof jws !== 'string' || jws.length > 50 * 1024 * 1024) throw new FederationError('MALFORMED', 400, '消息不是 JWS (not a compact JWS)', {});
+  if (typeof jws !== 'string' || jws.length > 50 * 1024 * 1024) throw new FederationError('MALFORMED', '消息不是 JWS (not a compact JWS)');
   const segment = jws.split('.')[1];
   try {
     const payload: unknown = JSON.parse(Buffer.from(segment ?? '', 'base64url').toString('utf8'));
@@ -13,7 +13,7 @@ export function peekPayload(jws: unknown): Record<string, unknown> {
   } catch {
     // reported below
   }
-  throw new FederationError('MALFORMED', 400, '消息载荷不是 JSON 对象 (the payload is not a JSON object)', {});
+  throw new FederationError('MALFORMED', '消息载荷不是 JSON 对象 (the payload is not a JSON object)');
 }
 
 /** Verifies `jws` of type `typ` with the keys pinned for `code`; answers the payload. */
@@ -23,7 +23,6 @@ export async function verifyFrom<T>(jws: string, jwks: Jwks | null, code: string
     return verified.payload as T;
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
-    const status = error.code === 'UNKNOWN_KEY' || error.code === 'BAD_SIGNATURE' ? 401 : 400;
-    throw new FederationError(error.code, status, `来自 ${code} 的 ${typ} 签名无效 (${error.message})`, { node: code, typ });
+    throw new FederationError(error.code, `来自 ${code} 的 ${typ} 签名无效 (${error.message})`, { node: code, typ });
   }
 }

@@ -1,10 +1,11 @@
 /** How users, clients and the caller are answered: never a hash, never a secret beyond the one just made. */
+import { isoLocalOrNull } from '../core/instants.ts';
 import { ROLE_PERMISSIONS } from './permissions.ts';
 import { ROLE_LABELS, type Principal, type Role } from './principal.ts';
 import type { User } from './user.entity.ts';
 import type { ApiClient } from './api-client.entity.ts';
 
-const iso = (date: Date | null | undefined): string | null => (date ? new Date(date).toISOString() : null);
+const iso = (date: Date | null | undefined): string | null => isoLocalOrNull(date);
 
 export function presentUser(user: User): Record<string, unknown> {
   return {

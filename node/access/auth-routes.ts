@@ -3,18 +3,17 @@
  * signing out, who am I, and changing one's own password. Login and token are public routes;
  * their answers are never cached (RFC 6749 section 5.1).
  */
-import Router from '@koa/router';
+import { isoLocal } from '../core/instants.ts';
 import type { Settings } from '../config/settings.ts';
-import { AppError } from '../http/errors.ts';
-import type { RequestState } from '../http/state.ts';
-import { assertSchema, noBody } from '../http/validation.ts';
-import { execute } from '../core/db.ts';
+import { AppError } from '../core/errors.ts';
+import { defineRoute, publishedBody, type RouteShape } from '../core/route-contract.ts';
+import { assertSchema } from '../http/validation.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { presentPrincipal, presentUser } from './access-presenters.ts';
 import { checkLogin, checkPassword, type LockoutPolicy } from './password-check.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
 import { openSession, refreshSession, revokeSession, revokeUserSessions } from './sessions.ts';
-import { findUser } from './user-service.ts';
+import { findUser, setPassword } from './user-service.ts';
 import { clientCredentialsGrant } from './client-grant.ts';
 import type { Principal } from './principal.ts';
 
@@ -32,91 +31,105 @@ function userOf(principal: Principal | undefined): Principal & { sessionId: stri
   return principal as Principal & { sessionId: string };
 }
 
-export function authRouter(deps: AuthRouteDeps): Router<RequestState> {
-  const router = new Router<RequestState>();
+export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
   const lockout: LockoutPolicy = { maxFailures: deps.settings.loginMaxFailures, lockoutSeconds: deps.settings.lockoutSeconds };
 
-  router.post('/auth/login', async (ctx) => {
-    assertSchema('access/login.schema.json', ctx.request.body);
-    const { login, password } = ctx.request.body as { login: string; password: string };
-    const now = deps.now();
-    const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
-    // A wrong password counts toward the lockout although the answer is a refusal.
-    if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
-    // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
-    ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
-    if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: verdict.lockedUntil.toISOString() });
-    if (verdict.outcome === 'failed') throw new AppError('LOGIN_FAILED');
-    const session = await openSession(ctx.state.em, verdict.user.id, now, deps.settings.refreshTokenSeconds, { address: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
-    const access = await deps.tokens.issueForUser(verdict.user.id, session.sessionId);
-    ctx.body = {
-      accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
-      refreshToken: session.refreshToken, refreshExpiresAt: session.expiresAt.toISOString(), user: presentUser(verdict.user),
-    };
+  const login = defineRoute({
+    method: 'POST', path: '/auth/login', summary: '用户登录 (sign in with login and password)', body: publishedBody<{ login: string; password: string }>('access/login.schema.json'),
+    handler: async (ctx) => {
+      const { login, password } = ctx.input.body;
+      const now = deps.now();
+      const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
+      // A wrong password counts toward the lockout although the answer is a refusal.
+      if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
+      // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
+      ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
+      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
+      if (verdict.outcome === 'failed') throw new AppError('LOGIN_FAILED');
+      const session = await openSession(ctx.state.em, verdict.user.id, now, deps.settings.refreshTokenSeconds, { address: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+      const access = await deps.tokens.issueForUser(verdict.user.id, session.sessionId);
+      ctx.body = {
+        accessToken: access.token, tokenType: 'Bearer', expiresIn: access.expiresIn,
+        refreshToken: session.refreshToken, refreshExpiresAt: isoLocal(session.expiresAt), user: presentUser(verdict.user),
+      };
+    },
   });
 
-  router.post('/auth/token', async (ctx) => {
-    const body = ctx.request.body as Record<string, unknown> | undefined;
-    const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
-    if (typeof grantType === 'string' && !GRANT_TYPES.includes(grantType)) {
-      throw new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type', allowed: GRANT_TYPES });
-    }
-    // Not a string: name grant_type itself, not whichever field the client schema trips on first.
-    if (grantType !== undefined && typeof grantType !== 'string') throw new AppError('VALIDATION_FAILED', { field: '/grant_type', problem: `must be one of ${GRANT_TYPES.join(', ')}` });
-    if (grantType === 'refresh_token') {
-      assertSchema('access/token-refresh.schema.json', body);
-      const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
-      if ('refused' in refreshed) {
-        // A replayed token ends its sessions although the answer is a refusal.
-        ctx.state.keepWritesOnRefusal();
-        // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
-        if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
-        throw new AppError('INVALID_GRANT');
+  // The grant type picks the schema (token-refresh or token-client): an unknown one is UNSUPPORTED_GRANT_TYPE (RFC 6749 5.2).
+  const token = defineRoute({
+    method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'json',
+    handler: async (ctx) => {
+      const body = ctx.input.body as Record<string, unknown> | undefined;
+      const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
+      if (typeof grantType === 'string' && !GRANT_TYPES.includes(grantType)) {
+        throw new AppError('UNSUPPORTED_GRANT_TYPE', { field: 'grant_type', allowed: GRANT_TYPES });
       }
-      ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };
-      const access = await deps.tokens.issueForUser(refreshed.userId, refreshed.sessionId);
-      ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshed.refreshToken };
-      return;
-    }
-    assertSchema('access/token-client.schema.json', body);
-    const client = await clientCredentialsGrant(ctx, body as { client_id?: string; client_secret?: string }, deps.now());
-    const access = await deps.tokens.issueForClient(client.id, client.secretVersion);
-    ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+      // Not a string: name grant_type itself, not whichever field the client schema trips on first.
+      if (grantType !== undefined && typeof grantType !== 'string') throw new AppError('VALIDATION_FAILED', { field: '/grant_type', problem: `must be one of ${GRANT_TYPES.join(', ')}` });
+      if (grantType === 'refresh_token') {
+        assertSchema('access/token-refresh.schema.json', body);
+        const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
+        if ('refused' in refreshed) {
+          // A replayed token ends its sessions although the answer is a refusal.
+          ctx.state.keepWritesOnRefusal();
+          // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
+          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
+          throw new AppError('INVALID_GRANT');
+        }
+        ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };
+        const access = await deps.tokens.issueForUser(refreshed.userId, refreshed.sessionId);
+        ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshed.refreshToken };
+        return;
+      }
+      assertSchema('access/token-client.schema.json', body);
+      const client = await clientCredentialsGrant(ctx, body as { client_id?: string; client_secret?: string }, deps.now());
+      const access = await deps.tokens.issueForClient(client.id, client.secretVersion);
+      ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
+    },
   });
 
-  router.post('/auth/logout', noBody, async (ctx) => {
-    const principal = userOf(ctx.state.principal);
-    await revokeSession(ctx.state.em, principal.sessionId, deps.now(), 'logout');
-    ctx.state.audit = { record: `user:${principal.id}` };
-    ctx.status = 204;
+  const logout = defineRoute({
+    method: 'POST', path: '/auth/logout', summary: '退出登录 (sign out: end this session)', body: 'none', response: { status: 204 },
+    handler: async (ctx) => {
+      const principal = userOf(ctx.state.principal);
+      await revokeSession(ctx.state.em, principal.sessionId, deps.now(), 'logout');
+      ctx.state.audit = { record: `user:${principal.id}` };
+      ctx.status = 204;
+    },
   });
 
-  router.get('/auth/me', async (ctx) => {
-    const principal = ctx.state.principal!;
-    const user = principal.kind === 'user' ? presentUser(await findUser(ctx.state.em, principal.id)) : null;
-    ctx.body = { ...presentPrincipal(principal), user };
+  const me = defineRoute({
+    method: 'GET', path: '/auth/me', summary: '当前调用者 (who am I)',
+    handler: async (ctx) => {
+      const principal = ctx.state.principal!;
+      const user = principal.kind === 'user' ? presentUser(await findUser(ctx.state.em, principal.id)) : null;
+      ctx.body = { ...presentPrincipal(principal), user };
+    },
   });
 
-  router.post('/auth/password', async (ctx) => {
-    const principal = userOf(ctx.state.principal);
-    assertSchema('access/password-change.schema.json', ctx.request.body);
-    const { currentPassword, newPassword } = ctx.request.body as { currentPassword: string; newPassword: string };
-    const now = deps.now();
-    const user = await findUser(ctx.state.em, principal.id);
-    ctx.state.audit = { record: `user:${user.id}` };
-    assertPasswordPolicy(newPassword, user.login, 'newPassword');
-    const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
-    // A wrong current password counts toward the lockout although the answer is a refusal.
-    if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
-    if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: verdict.lockedUntil.toISOString() });
-    if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
-    const passwordHash = await hashPassword(newPassword);
-    await ctx.state.em.transactional(async (tx) => {
-      await execute(tx, 'UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1', [user.id, passwordHash, now]);
-      await revokeUserSessions(tx, user.id, now, 'passwordChanged', principal.sessionId);
-    });
-    ctx.status = 204;
+  const password = defineRoute({
+    method: 'POST', path: '/auth/password', summary: '修改本人密码 (change one\'s own password)',
+    body: publishedBody<{ currentPassword: string; newPassword: string }>('access/password-change.schema.json'), response: { status: 204 },
+    handler: async (ctx) => {
+      const principal = userOf(ctx.state.principal);
+      const { currentPassword, newPassword } = ctx.input.body;
+      const now = deps.now();
+      const user = await findUser(ctx.state.em, principal.id);
+      ctx.state.audit = { record: `user:${user.id}` };
+      assertPasswordPolicy(newPassword, user.login, 'newPassword');
+      const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
+      // A wrong current password counts toward the lockout although the answer is a refusal.
+      if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
+      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
+      if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
+      const passwordHash = await hashPassword(newPassword);
+      await ctx.state.em.transactional(async (tx) => {
+        await setPassword(tx, user.id, passwordHash, now);
+        await revokeUserSessions(tx, user.id, now, 'passwordChanged', principal.sessionId);
+      });
+      ctx.status = 204;
+    },
   });
 
-  return router;
+  return [login, token, logout, me, password];
 }

@@ -9,7 +9,7 @@
  * one message: a forged token learns nothing about which check it failed.
  */
 import type { Middleware } from 'koa';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { query } from '../core/db.ts';
 import { AccessTokenError, type AccessTokens, type VerifiedAccessToken } from './access-tokens.ts';

@@ -3,7 +3,7 @@
  * `client_secret` in the body, or HTTP Basic with both form-urlencoded, but not both ways at once.
  */
 import type { ParameterizedContext } from 'koa';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { authenticateClient } from './client-service.ts';
 

@@ -4,7 +4,7 @@
  * once, at creation or rotation; only its digest is kept.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import { execute, query } from '../core/db.ts';
 import { ApiClient } from './api-client.entity.ts';

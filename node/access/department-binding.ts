@@ -3,7 +3,7 @@
  * roles none, and every code must name a department of this node's catalogue.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { query } from '../core/db.ts';
 import { DEPARTMENT_ROLES, type Role } from './principal.ts';
 

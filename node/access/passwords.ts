@@ -4,7 +4,7 @@
  * without breaking stored hashes. Verification is constant-time and never throws on a bad hash.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 
 const LOG2_N = 15;
 const BLOCK_SIZE = 8;

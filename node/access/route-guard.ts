@@ -5,7 +5,7 @@
  */
 import type Router from '@koa/router';
 import type { Middleware } from 'koa';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import { accessOf } from './access-scope.ts';
 import { hasPermission } from './permissions.ts';
@@ -26,6 +26,14 @@ function guard(rule: RouteRule): Middleware<RequestState> {
     ctx.state.access = accessOf(principal);
     return next();
   };
+}
+
+/** What `METHOD /path` needs, for the API description: `public`, a permission, or the permissions a parameter chooses between. */
+export function permissionName(routeKey: string): string {
+  const rule = ROUTE_POLICY[routeKey];
+  if (rule === undefined) return 'unknown';
+  if (typeof rule !== 'function') return rule;
+  return 'depends on the path parameters (alerts:respond for explain and appeal, else alerts:decide)';
 }
 
 /** Puts the guard first on every route of `router`; throws naming any route the policy does not cover. */

@@ -25,6 +25,9 @@ export const ROUTE_POLICY: Record<string, RouteRule> = {
   'GET /metrics': 'metrics:read',
 
   'GET /api/v1/auth/me': 'self',
+  // Any signed-in caller may read the API description; without a token it is a 401 like every
+  // /api path, so nobody unauthenticated learns which routes exist.
+  'GET /api/v1/openapi.json': 'self',
   'POST /api/v1/auth/logout': 'self',
   'POST /api/v1/auth/password': 'self',
   'GET /api/v1/users': 'users:admin',

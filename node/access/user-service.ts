@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { assertSchema } from '../http/validation.ts';
 import { execute } from '../core/db.ts';
 import { User } from './user.entity.ts';
@@ -103,4 +103,9 @@ async function hashPasswordFor(em: EntityManager, id: string, password: string):
 export async function unlockByLogin(em: EntityManager, login: string, now: Date): Promise<void> {
   const changed = await execute(em, 'UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE login = $1', [login, now]);
   if (changed === 0) throw new AppError('NOT_FOUND', { field: 'login', login });
+}
+
+/** Stores a new password hash for user `id` (the caller ends its other sessions in the same transaction). */
+export async function setPassword(em: EntityManager, id: string, passwordHash: string, now: Date): Promise<void> {
+  await execute(em, 'UPDATE users SET password_hash = $2, password_changed_at = $3, updated_at = $3 WHERE id = $1', [id, passwordHash, now]);
 }

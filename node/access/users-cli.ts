@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { User } from './user.entity.ts';
 import { presentUser } from './access-presenters.ts';
 import { createUser, unlockByLogin } from './user-service.ts';

@@ -49,6 +49,23 @@ export function storedInstant(at: Date): string {
   return at.toISOString().replace(/Z$/, '000Z');
 }
 
+/**
+ * How the API shows a stored `at`: the same instant in China Standard Time, every fraction digit
+ * kept (`2026-03-02T02:15:30.250000Z` is shown `2026-03-02T10:15:30.250000+08:00`). The hash is over
+ * the stored form, unchanged, so every existing chain still verifies: to recompute an entry's hash
+ * from an answer, turn `at` back with `storedInstantOf`.
+ */
+export function presentedInstant(stored: string): string {
+  const local = new Date(Date.parse(`${stored.slice(0, 23)}Z`) + 8 * 3600 * 1000).toISOString();
+  return `${local.slice(0, 23)}${stored.slice(23, 26)}+08:00`;
+}
+
+/** The stored (hashed) form of an `at` the API showed: UTC, six fraction digits, `Z`. */
+export function storedInstantOf(presented: string): string {
+  const utc = new Date(Date.parse(`${presented.slice(0, 23)}+08:00`)).toISOString();
+  return `${utc.slice(0, 23)}${presented.slice(23, 26)}Z`;
+}
+
 /** The hex SHA-256 of the canonical JSON of every field of `entry` but `hash`. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const { seq, at, actor, role, action, record, details, address, requestId, status, prevHash } = entry;

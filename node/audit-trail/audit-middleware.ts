@@ -12,6 +12,7 @@
 import canonicalize from 'canonicalize';
 import type { ParameterizedContext } from 'koa';
 import { actorName } from '../access/principal.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from '../http/state.ts';
 import type { WriteAudit } from '../http/write-transaction.ts';
 import type { AuditFacts } from './audit-chain.ts';

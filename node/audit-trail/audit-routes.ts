@@ -3,77 +3,72 @@
  * (`from` inclusive, `to` exclusive, ISO instants with an offset), in keyset pages.
  * `GET /api/v1/audit/verify`: walks the whole chain and answers `{ok, checked, brokenAt, head}`;
  * with `headSeq` and `headHash` (a head recorded earlier) it also notices the newest entries gone.
+ *
+ * Each entry's `at` is shown in +08:00 with all six fraction digits; its hash is over the stored
+ * UTC form (`storedInstantOf(at)`, audit-chain.ts), unchanged, so earlier chains still verify.
  */
-import Router from '@koa/router';
+import Type from 'typebox';
 import { parseInstant } from '../calendar/local-date.ts';
 import type { SqlRunner } from '../core/db.ts';
-import { AppError } from '../http/errors.ts';
-import { decodeCursor, encodeCursor, parseLimit } from '../http/query-params.ts';
-import type { RequestState } from '../http/state.ts';
-import type { AuditEntry } from './audit-chain.ts';
-import { listAudit, verifyAudit } from './audit-store.ts';
+import { AppError } from '../core/errors.ts';
+import { defineRoute, type RouteShape } from '../core/route-contract.ts';
+import { keysetPage, listQuery, positiveIdKey } from '../core/pagination.ts';
+import { Instant } from '../core/schema-types.ts';
+import { presentedInstant, type AuditEntry } from './audit-chain.ts';
+import { countAudit, listAudit, verifyAudit, type AuditFilter } from './audit-store.ts';
 
 const invalid = (field: string, problem: string): AppError => new AppError('INVALID_PARAMETER', { field, problem });
 
-function text(raw: unknown, field: string, longest: number): string | null {
-  if (raw === undefined || raw === '') return null;
-  if (typeof raw !== 'string') throw invalid(field, 'must be given once');
-  if (raw.length > longest) throw invalid(field, `must be at most ${longest} characters`);
-  return raw;
-}
-
-function instant(raw: unknown, field: string): Date | null {
-  if (raw === undefined || raw === '') return null;
-  if (typeof raw !== 'string') throw invalid(field, 'must be given once');
-  try {
-    return new Date(parseInstant(raw));
-  } catch {
-    throw invalid(field, 'must be an ISO 8601 instant with an offset, e.g. 2026-03-02T10:00:00+08:00');
-  }
-}
-
-function positiveInteger(raw: string | null, field: string, problem: string): number | null {
-  if (raw === null) return null;
-  const value = Number(raw);
-  if (!/^[1-9]\d{0,15}$/.test(raw) || !Number.isSafeInteger(value)) throw invalid(field, problem);
-  return value;
-}
-
-/** An entry as the API shows it: every stored field, so anyone can recompute its hash. */
+/** An entry as the API shows it: every stored field, so anyone can recompute its hash (see above). */
 function presentEntry(entry: AuditEntry) {
   return {
-    seq: entry.seq, at: entry.at, actor: entry.actor, role: entry.role, action: entry.action, record: entry.record,
+    seq: entry.seq, at: presentedInstant(entry.at), actor: entry.actor, role: entry.role, action: entry.action, record: entry.record,
     details: entry.details, address: entry.address, requestId: entry.requestId, status: entry.status,
     prevHash: entry.prevHash, hash: entry.hash,
   };
 }
 
-export function auditTrailRouter(deps: { sql: SqlRunner }): Router<RequestState> {
-  const router = new Router<RequestState>();
+const instant = (raw: string | undefined): Date | null => (raw === undefined ? null : new Date(parseInstant(raw)));
 
-  router.get('/audit', async (ctx) => {
-    const from = instant(ctx.query.from, 'from');
-    const to = instant(ctx.query.to, 'to');
-    if (from !== null && to !== null && to <= from) throw invalid('to', 'must be after from');
-    const page = await listAudit(deps.sql, {
-      actor: text(ctx.query.actor, 'actor', 200),
-      action: text(ctx.query.action, 'action', 300),
-      record: text(ctx.query.record, 'record', 2000),
-      from, to,
-      beforeSeq: positiveInteger(decodeCursor(ctx.query.cursor), 'cursor', 'not a cursor this API returned'),
-      limit: parseLimit(ctx.query.limit, 50, 500),
-    });
-    ctx.body = { items: page.items.map(presentEntry), nextCursor: page.nextSeq === null ? null : encodeCursor(String(page.nextSeq)) };
+export function auditTrailRoutes(deps: { sql: SqlRunner }): RouteShape[] {
+  const list = defineRoute({
+    method: 'GET', path: '/audit', summary: '审计日志, 最新在前 (the audit trail, newest first)',
+    query: listQuery({
+      actor: Type.Optional(Type.String({ maxLength: 200 })),
+      action: Type.Optional(Type.String({ maxLength: 300 })),
+      record: Type.Optional(Type.String({ maxLength: 2000 })),
+      from: Type.Optional(Instant('起 (inclusive)')),
+      to: Type.Optional(Instant('止 (exclusive)')),
+    }),
+    handler: async (ctx) => {
+      const { query } = ctx.input;
+      const from = instant(query.from);
+      const to = instant(query.to);
+      if (from !== null && to !== null && to <= from) throw invalid('to', '必须晚于 from (must be after from)');
+      const filter = (beforeSeq: number | null, limit: number): AuditFilter => ({
+        actor: query.actor ?? null, action: query.action ?? null, record: query.record ?? null, from, to, beforeSeq, limit,
+      });
+      ctx.body = await keysetPage(query, {
+        parseKey: positiveIdKey,
+        rows: (before, take) => listAudit(deps.sql, filter(before, take)),
+        keyOf: (entry) => String(entry.seq),
+        count: () => countAudit(deps.sql, filter(null, 0)),
+      }, presentEntry);
+    },
   });
 
-  router.get('/audit/verify', async (ctx) => {
-    const seq = positiveInteger(text(ctx.query.headSeq, 'headSeq', 16), 'headSeq', 'must be a positive integer');
-    const hash = text(ctx.query.headHash, 'headHash', 64);
-    if (hash !== null && !/^[0-9a-f]{64}$/.test(hash)) throw invalid('headHash', 'must be 64 lowercase hex digits');
-    if ((seq === null) !== (hash === null)) throw invalid(seq === null ? 'headSeq' : 'headHash', 'headSeq and headHash go together');
-    const verdict = await verifyAudit(deps.sql, seq !== null && hash !== null ? { pinned: { seq, hash } } : {});
-    ctx.body = verdict;
+  const verify = defineRoute({
+    method: 'GET', path: '/audit/verify', summary: '校验审计日志哈希链 (verify the whole hash chain)',
+    query: Type.Object({
+      headSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+      headHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+    }, { additionalProperties: false }),
+    handler: async (ctx) => {
+      const { headSeq, headHash } = ctx.input.query;
+      if ((headSeq === undefined) !== (headHash === undefined)) throw invalid(headSeq === undefined ? 'headSeq' : 'headHash', 'headSeq 与 headHash 须同时提供 (headSeq and headHash go together)');
+      ctx.body = await verifyAudit(deps.sql, headSeq !== undefined && headHash !== undefined ? { pinned: { seq: headSeq, hash: headHash } } : {});
+    },
   });
 
-  return router;
+  return [list, verify];
 }

@@ -116,8 +116,8 @@ export interface AuditFilter {
   limit: number;
 }
 
-/** One page, newest first; `nextSeq` is the cursor of the next page (null: this was the last). */
-export async function listAudit(sql: SqlRunner, filter: AuditFilter): Promise<{ items: AuditEntry[]; nextSeq: number | null }> {
+/** The WHERE of `filter` (cursor included when `withCursor`), with its parameters. */
+function auditWhere(filter: AuditFilter, withCursor: boolean): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (condition: (placeholder: string) => string, value: unknown): void => {
@@ -130,14 +130,23 @@ export async function listAudit(sql: SqlRunner, filter: AuditFilter): Promise<{ 
   add((p) => `record = ${p}`, filter.record);
   add((p) => `"at" >= ${p}`, filter.from?.toISOString());
   add((p) => `"at" < ${p}`, filter.to?.toISOString());
-  add((p) => `"seq" < ${p}`, filter.beforeSeq);
-  params.push(filter.limit + 1);
-  const rows = await sql.query<EntryRow>(
-    `SELECT ${COLUMNS} FROM audit_log ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY audit_log."seq" DESC LIMIT $${params.length}`,
-    params,
-  );
-  const items = rows.slice(0, filter.limit).map(entryOf);
-  return { items, nextSeq: rows.length > filter.limit ? items[items.length - 1]!.seq : null };
+  if (withCursor) add((p) => `"seq" < ${p}`, filter.beforeSeq);
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', params };
+}
+
+/** Up to `filter.limit` entries, newest first, below `beforeSeq` when set. */
+export async function listAudit(sql: SqlRunner, filter: AuditFilter): Promise<AuditEntry[]> {
+  const { sql: where, params } = auditWhere(filter, true);
+  params.push(filter.limit);
+  const rows = await sql.query<EntryRow>(`SELECT ${COLUMNS} FROM audit_log ${where} ORDER BY audit_log."seq" DESC LIMIT $${params.length}`, params);
+  return rows.map(entryOf);
+}
+
+/** How many entries `filter` selects (its cursor and limit left out). */
+export async function countAudit(sql: SqlRunner, filter: AuditFilter): Promise<number> {
+  const { sql: where, params } = auditWhere(filter, false);
+  const [row] = await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM audit_log ${where}`, params);
+  return Number(row?.n ?? 0);
 }
 
 /** A verdict on the whole trail, and the last entry that checked out (null: none), for an operator to pin. */

@@ -10,6 +10,11 @@ export class CalendarValidationError extends Error {
   /** The file it came from, when loaded from disk. */
   readonly file: string | undefined;
 
+  /** The field as a JSON pointer (`workdays[2]` → `/workdays/2`). */
+  get pointer(): string {
+    return `/${this.field.replace(/\[(\d+)\]/g, '/$1')}`;
+  }
+
   constructor(field: string, detail: string, file?: string) {
     super(`${file === undefined ? '' : `${file}: `}${field} ${detail}`);
     this.name = 'CalendarValidationError';

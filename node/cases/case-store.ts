@@ -176,7 +176,7 @@ export async function resolveRejections(em: EntityManager, eventIds: string[], a
     WHERE event_id = ANY($1::text[]) AND resolved_at IS NULL AND code <> 'EVENT_CONFLICT'`, [eventIds, at]);
 }
 
-/** SQL rendering a timestamptz column as an ISO 8601 string (the driver's default is PostgreSQL text). */
+/** SQL rendering a timestamptz column as an ISO 8601 UTC string, for what is signed or computed on (the audit answer to a parent, the rules); answers to callers use isoLocalSql (node/core/instants.ts). */
 export function isoSql(column: string): string {
   return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }

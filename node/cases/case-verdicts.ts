@@ -8,6 +8,7 @@
  * triggers on `cases`); a light list with few timelines (yellow, green) reads them one by one from
  * an index in case-number order, a common light walks the open cases, the paused have their own index.
  */
+import { isoLocal } from '../core/instants.ts';
 import type { DepartmentScope } from '../access/access-scope.ts';
 import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import { isoFromDay, localDayOf, type DayNumber } from '../calendar/local-date.ts';
@@ -270,6 +271,40 @@ async function listVerdictsIn(em: EntityManager, rules: TimeRulesSnapshot, filte
   return { items: page, nextCursor: merged.length > limit ? page.at(-1)!.caseNo : null };
 }
 
+/**
+ * How many cases `listVerdicts` would list with `filter` at `at`, over all its pages: the fresh
+ * ones counted in SQL, the few changed after `at` recomputed as the list does.
+ */
+export async function countVerdicts(em: EntityManager, rules: TimeRulesSnapshot, filter: CaseFilter, at: Date): Promise<number> {
+  const atDay = localDayOf(at);
+  const scope = (fresh: boolean): Conditions => {
+    const where = new Conditions();
+    const atParam = where.bind(at);
+    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+    if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
+    if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
+    if (filter.departments !== null) where.add(`department_code = ANY(${where.bind(filter.departments)}::text[])`);
+    return where;
+  };
+  const fresh = scope(true);
+  if (filter.light) {
+    const t = filter.light === 'paused' ? '' : fresh.bind(isoFromDay(atDay));
+    fresh.add(`status IN ('open', 'paused') AND ${lightSql(filter.light, t)}`);
+  }
+  if (filter.status) fresh.add(`status = ${fresh.bind(filter.status)}`);
+  const [counted] = await query<{ n: string }>(em, `SELECT count(*)::text AS n FROM cases WHERE ${fresh.sql()}`, fresh.params);
+  let total = Number(counted?.n ?? 0);
+  for (let after: string | null = null; ;) {
+    const stale = scope(false);
+    if (after !== null) stale.add(`case_no > ${stale.bind(after)}`);
+    const rows = await query<CaseRow>(em, `SELECT case_no, item_code, department_code, limit_days, limit_unit, facts
+      FROM cases WHERE ${stale.sql()} ORDER BY case_no LIMIT ${STALE_CHUNK}`, stale.params);
+    for (const verdict of await staleVerdicts(em, rules, rows, at)) if (matches(verdict, filter)) total += 1;
+    if (rows.length < STALE_CHUNK) return total;
+    after = rows.at(-1)!.case_no;
+  }
+}
+
 export interface BoardCounts {
   open: number;
   green: number;
@@ -353,5 +388,5 @@ async function boardIn(em: EntityManager, rules: TimeRulesSnapshot, at: Date, sc
     for (const key of Object.keys(overall) as (keyof BoardCounts)[]) overall[key] += counts[key];
     return { departmentCode, ...counts };
   });
-  return { at: at.toISOString(), date: t, overall, departments };
+  return { at: isoLocal(at), date: t, overall, departments };
 }

@@ -1,16 +1,7 @@
-/** Why an event was refused: the codes a sender can receive per event, with their messages. */
-export const EVENT_REJECTIONS = {
-  VALIDATION_FAILED: '事件不符合格式要求 (event does not match the schema)',
-  EVENT_CONFLICT: '同一 eventId 已以不同内容接收 (this eventId was already received with other content)',
-  UNKNOWN_ITEM: '事项不存在 (unknown item)',
-  UNKNOWN_DEPARTMENT: '部门不存在 (unknown department)',
-  ITEM_DEPARTMENT_MISMATCH: '事项不属于该部门 (the item belongs to another department)',
-  CASE_ALREADY_ACCEPTED: '该办件已受理 (the case already has an accepted or notAccepted event)',
-  LIMIT_ABOVE_LEGAL: '承诺时限超过法定时限 (promisedLimitDays above the item\'s legal limit)',
-  FORBIDDEN_DEPARTMENT: '无权报送该部门的办件 (this client may not report cases of that department)',
-} as const;
+/** Why an event was refused: the codes and messages come from the one catalogue (node/core/errors.ts). */
+import { EVENT_REJECTIONS, type EventRejectionCode } from '../core/errors.ts';
 
-export type EventRejectionCode = keyof typeof EVENT_REJECTIONS;
+export { EVENT_REJECTIONS, type EventRejectionCode };
 
 export interface EventError {
   code: EventRejectionCode;

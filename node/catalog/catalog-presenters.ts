@@ -1,4 +1,5 @@
 /** Wire shapes of catalog resources. */
+import { isoLocal } from '../core/instants.ts';
 import type { Department } from './department.entity.ts';
 import type { Item } from './item.entity.ts';
 
@@ -6,8 +7,8 @@ export function presentDepartment(department: Department) {
   return {
     code: department.code,
     name: department.name,
-    createdAt: department.createdAt.toISOString(),
-    updatedAt: department.updatedAt.toISOString(),
+    createdAt: isoLocal(department.createdAt),
+    updatedAt: isoLocal(department.updatedAt),
   };
 }
 
@@ -22,7 +23,7 @@ export function presentItem(item: Item) {
     fees: item.fees,
     promisedVisits: item.promisedVisits,
     stages: item.stages,
-    createdAt: item.createdAt.toISOString(),
-    updatedAt: item.updatedAt.toISOString(),
+    createdAt: isoLocal(item.createdAt),
+    updatedAt: isoLocal(item.updatedAt),
   };
 }

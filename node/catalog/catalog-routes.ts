@@ -1,72 +1,69 @@
 /** `/api/v1/departments` and `/api/v1/items`: PUT (create or replace), GET one, keyset-paginated lists. */
-import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
-import { assertSchema } from '../http/validation.ts';
-import { decodeCursor, encodeCursor, parseCode, parseLimit } from '../http/query-params.ts';
-import type { RequestState } from '../http/state.ts';
-import { Department } from './department.entity.ts';
-import { Item } from './item.entity.ts';
+import Type from 'typebox';
+import { AppError } from '../core/errors.ts';
+import { defineRoute, publishedBody, type RouteShape } from '../core/route-contract.ts';
+import { keysetPage, listQuery, textKey } from '../core/pagination.ts';
+import { Code } from '../core/schema-types.ts';
 import { upsertDepartment, upsertItem, type ItemInput } from './catalog-service.ts';
 import { presentDepartment, presentItem } from './catalog-presenters.ts';
+import { countDepartments, countItems, findDepartment, findItem, listDepartments, listItems } from './catalog-store.ts';
 
-function pathCode(raw: string, field: string): string {
-  const code = parseCode(raw, field);
-  if (!code) throw new AppError('INVALID_PARAMETER', { field, problem: 'required' });
-  return code;
-}
+const DepartmentParams = Type.Object({ code: Code('部门代码 (department code)') });
+const ItemParams = Type.Object({ itemCode: Code('事项代码 (item code)') });
 
-export function catalogRouter(): Router<RequestState> {
-  const router = new Router<RequestState>();
-
-  router.put('/departments/:code', async (ctx) => {
-    const code = pathCode(ctx.params.code ?? '', 'code');
-    assertSchema('department.schema.json', ctx.request.body);
-    const { name } = ctx.request.body as { name: string };
-    const { department, created } = await upsertDepartment(ctx.state.em, code, name);
-    ctx.status = created ? 201 : 200;
-    ctx.body = presentDepartment(department);
-  });
-
-  router.get('/departments/:code', async (ctx) => {
-    const department = await ctx.state.em.findOne(Department, { code: pathCode(ctx.params.code ?? '', 'code') });
-    if (!department) throw new AppError('NOT_FOUND', { department: ctx.params.code });
-    ctx.body = presentDepartment(department);
-  });
-
-  router.get('/departments', async (ctx) => {
-    const limit = parseLimit(ctx.query.limit);
-    const after = decodeCursor(ctx.query.cursor);
-    const rows = await ctx.state.em.find(Department, after ? { code: { $gt: after } } : {}, { orderBy: { code: 'asc' }, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(presentDepartment), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.code) : null };
-  });
-
-  router.put('/items/:itemCode', async (ctx) => {
-    const itemCode = pathCode(ctx.params.itemCode ?? '', 'itemCode');
-    assertSchema('item.schema.json', ctx.request.body); // fills defaults: limitUnit, fees, promisedVisits
-    const { item, created } = await upsertItem(ctx.state.em, itemCode, ctx.request.body as ItemInput);
-    ctx.status = created ? 201 : 200;
-    ctx.body = presentItem(item);
-  });
-
-  router.get('/items/:itemCode', async (ctx) => {
-    const item = await ctx.state.em.findOne(Item, { itemCode: pathCode(ctx.params.itemCode ?? '', 'itemCode') });
-    if (!item) throw new AppError('NOT_FOUND', { item: ctx.params.itemCode });
-    ctx.body = presentItem(item);
-  });
-
-  router.get('/items', async (ctx) => {
-    const limit = parseLimit(ctx.query.limit);
-    const after = decodeCursor(ctx.query.cursor);
-    const departmentCode = parseCode(ctx.query.departmentCode, 'departmentCode');
-    const where = {
-      ...(after ? { itemCode: { $gt: after } } : {}),
-      ...(departmentCode ? { departmentCode } : {}),
-    };
-    const rows = await ctx.state.em.find(Item, where, { orderBy: { itemCode: 'asc' }, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(presentItem), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.itemCode) : null };
-  });
-
-  return router;
+export function catalogRoutes(): RouteShape[] {
+  return [
+    defineRoute({
+      method: 'PUT', path: '/departments/:code', summary: '新建或替换部门 (create or replace a department)',
+      params: DepartmentParams, body: publishedBody<{ name: string }>('department.schema.json'), response: { status: 200, description: '201 when created' },
+      handler: async (ctx) => {
+        const { department, created } = await upsertDepartment(ctx.state.em, ctx.input.params.code, ctx.input.body.name);
+        ctx.status = created ? 201 : 200;
+        ctx.body = presentDepartment(department);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/departments/:code', summary: '一个部门 (one department)', params: DepartmentParams,
+      handler: async (ctx) => {
+        const department = await findDepartment(ctx.state.em, ctx.input.params.code);
+        if (!department) throw new AppError('NOT_FOUND', { department: ctx.input.params.code });
+        ctx.body = presentDepartment(department);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/departments', summary: '部门列表, 按代码 (departments, by code)', query: listQuery({}),
+      handler: async (ctx) => {
+        ctx.body = await keysetPage(ctx.input.query, {
+          parseKey: textKey, rows: (after, take) => listDepartments(ctx.state.em, after, take), keyOf: (row) => row.code, count: () => countDepartments(ctx.state.em),
+        }, presentDepartment);
+      },
+    }),
+    defineRoute({
+      method: 'PUT', path: '/items/:itemCode', summary: '新建或替换事项 (create or replace an item)',
+      // The schema fills defaults: limitUnit, fees, promisedVisits.
+      params: ItemParams, body: publishedBody<ItemInput>('item.schema.json'), response: { status: 200, description: '201 when created' },
+      handler: async (ctx) => {
+        const { item, created } = await upsertItem(ctx.state.em, ctx.input.params.itemCode, ctx.input.body);
+        ctx.status = created ? 201 : 200;
+        ctx.body = presentItem(item);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/items/:itemCode', summary: '一个事项 (one item)', params: ItemParams,
+      handler: async (ctx) => {
+        const item = await findItem(ctx.state.em, ctx.input.params.itemCode);
+        if (!item) throw new AppError('NOT_FOUND', { item: ctx.input.params.itemCode });
+        ctx.body = presentItem(item);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/items', summary: '事项列表, 按代码 (items, by code)', query: listQuery({ departmentCode: Type.Optional(Code()) }),
+      handler: async (ctx) => {
+        const departmentCode = ctx.input.query.departmentCode ?? null;
+        ctx.body = await keysetPage(ctx.input.query, {
+          parseKey: textKey, rows: (after, take) => listItems(ctx.state.em, departmentCode, after, take), keyOf: (row) => row.itemCode, count: () => countItems(ctx.state.em, departmentCode),
+        }, presentItem);
+      },
+    }),
+  ];
 }

@@ -1,6 +1,6 @@
 /** Departments and items: upserts with their business rules, and lookups for ingestion. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { Department } from './department.entity.ts';
 import { Item, type ItemFee } from './item.entity.ts';
 import { STAGES, type Stage } from '../cases/case-event.ts';

@@ -8,12 +8,13 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { NodeIdentity } from '../../federation/index.ts';
 import { errorRenderer } from '../http/error-renderer.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { requestContext } from '../http/request-context.ts';
 import { securityHeaders } from '../http/security-headers.ts';
 import { sharedState } from '../http/shared-state.ts';
 import type { RequestState } from '../http/state.ts';
-import { healthRouter, type HealthDeps } from './health-routes.ts';
+import { healthRoutes, type HealthDeps } from './health-routes.ts';
+import { routerOf } from '../core/route-contract.ts';
 
 export interface HealthAppDeps extends HealthDeps {
   orm: MikroORM;
@@ -23,7 +24,8 @@ export interface HealthAppDeps extends HealthDeps {
 
 export function createHealthApp(deps: HealthAppDeps): Koa<RequestState> {
   const app = new Koa<RequestState>({ proxy: false });
-  const health = healthRouter(deps);
+  // Only /health is served: the worker's probe (metrics stay with the web processes).
+  const health = routerOf(healthRoutes(deps).filter((route) => route.path === '/health'));
   app.use(requestContext(deps.orm, deps.logger, deps.metrics));
   app.use(errorRenderer());
   app.use(securityHeaders({ https: false }));

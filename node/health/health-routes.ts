@@ -2,14 +2,13 @@
  * `GET /health` (public: load balancers and the parent probe it) and `GET /metrics` (behind the
  * bearer token; Prometheus sends it with `authorization` in its scrape config).
  */
-import Router from '@koa/router';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
-import { query } from '../core/db.ts';
-import type { RequestState } from '../http/state.ts';
+import { defineRoute, type RouteShape } from '../core/route-contract.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from './metrics.ts';
+import { lastOpenDay } from './health-store.ts';
 
 export interface HealthDeps {
   settings: Settings;
@@ -39,44 +38,44 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function healthRouter(deps: HealthDeps): Router<RequestState> {
-  const router = new Router<RequestState>();
+export function healthRoutes(deps: HealthDeps): RouteShape[] {
+  const health = defineRoute({
+    method: 'GET', path: '/health', summary: '健康检查 (health: database, Redis, calendars, audit-trail protection)',
+    response: { description: '200 ok or degraded; 503 down' },
+    handler: async (ctx) => {
+      const today = localDayOf(deps.now());
+      // Years the node judges by now: this one, and every year an open case's timeline reaches.
+      const database = await probe(() => lastOpenDay(ctx.state.em));
+      // The node's connection queues commands while Redis is away (BullMQ needs that): a probe must not wait with them.
+      const redis = await probe(() => withTimeout(deps.redis.ping(), REDIS_PROBE_MS, `Redis did not answer within ${REDIS_PROBE_MS} ms`));
+      const calendar = deps.rules.current.calendar;
+      const lastDay = database.ok && database.value ? Math.max(today, dayFromIso(database.value)) : today;
+      const missing = calendar.fallbackYears(today, lastDay);
+      const warnings = missing.map((year) => `${year} 年节假日安排未加载, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday fallback)`);
+      if (!deps.auditTrail.appendOnlyByRole) warnings.push('审计日志仅靠触发器保护, 节点的数据库角色可以改写它 (the node\'s database role can rewrite the audit trail: set DATABASE_OWNER_URL)');
+      const healthy = database.ok && redis.ok;
+      ctx.status = healthy ? 200 : 503;
+      ctx.body = {
+        status: healthy ? (warnings.length > 0 ? 'degraded' : 'ok') : 'down',
+        node: { code: deps.settings.nodeCode, level: deps.settings.nodeLevel, name: deps.settings.nodeName },
+        // Which part of the node answered (NODE_PROCESS): web, worker or all.
+        process: deps.settings.nodeProcess,
+        database: database.ok ? { ok: true } : { ok: false, error: database.error },
+        redis: redis.ok ? { ok: true } : { ok: false, error: redis.error },
+        calendar: { years: calendar.years(), currentYear: yearOf(today), missingYears: missing },
+        auditTrail: deps.auditTrail,
+        warnings,
+      };
+    },
+  });
 
-  router.get('/health', async (ctx) => {
-    const today = localDayOf(deps.now());
-    // Years the node judges by now: this one, and every year an open case's timeline reaches.
-    const database = await probe(async () => {
-      const [span] = await query<{ last: string | null }>(ctx.state.em,
-        // The timelines of every open case, counted (kept with the cases by triggers): no walk over the cases.
-        'SELECT max(greatest(deadline, red_card_on))::text AS last FROM open_timeline_counts');
-      return span?.last ?? null;
+  const metrics = defineRoute({
+    method: 'GET', path: '/metrics', summary: 'Prometheus 指标 (Prometheus metrics)', response: { contentType: 'text/plain' },
+    handler: async (ctx) => {
+        ctx.type = deps.metrics.registry.contentType;
+        ctx.body = await deps.metrics.registry.metrics();
+      },
     });
-    // The node's connection queues commands while Redis is away (BullMQ needs that): a probe must not wait with them.
-    const redis = await probe(() => withTimeout(deps.redis.ping(), REDIS_PROBE_MS, `Redis did not answer within ${REDIS_PROBE_MS} ms`));
-    const calendar = deps.rules.current.calendar;
-    const lastDay = database.ok && database.value ? Math.max(today, dayFromIso(database.value)) : today;
-    const missing = calendar.fallbackYears(today, lastDay);
-    const warnings = missing.map((year) => `${year} 年节假日安排未加载, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday fallback)`);
-    if (!deps.auditTrail.appendOnlyByRole) warnings.push('审计日志仅靠触发器保护, 节点的数据库角色可以改写它 (the node\'s database role can rewrite the audit trail: set DATABASE_OWNER_URL)');
-    const healthy = database.ok && redis.ok;
-    ctx.status = healthy ? 200 : 503;
-    ctx.body = {
-      status: healthy ? (warnings.length > 0 ? 'degraded' : 'ok') : 'down',
-      node: { code: deps.settings.nodeCode, level: deps.settings.nodeLevel, name: deps.settings.nodeName },
-      // Which part of the node answered (NODE_PROCESS): web, worker or all.
-      process: deps.settings.nodeProcess,
-      database: database.ok ? { ok: true } : { ok: false, error: database.error },
-      redis: redis.ok ? { ok: true } : { ok: false, error: redis.error },
-      calendar: { years: calendar.years(), currentYear: yearOf(today), missingYears: missing },
-      auditTrail: deps.auditTrail,
-      warnings,
-    };
-  });
 
-  router.get('/metrics', async (ctx) => {
-    ctx.type = deps.metrics.registry.contentType;
-    ctx.body = await deps.metrics.registry.metrics();
-  });
-
-  return router;
-}
+    return [health, metrics];
+  }

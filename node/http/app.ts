@@ -5,55 +5,60 @@
  * thin; the feature folders hold the work.
  */
 import Koa from 'koa';
-import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
-import { healthRouter } from '../health/health-routes.ts';
+import { healthRoutes } from '../health/health-routes.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
-import { policyRouter } from '../timelimits/policy-routes.ts';
-import { calendarRouter } from '../calendar/calendar-routes.ts';
-import { catalogRouter } from '../catalog/catalog-routes.ts';
-import { caseRouter } from '../cases/case-routes.ts';
-import { importRouter } from '../imports/import-routes.ts';
+import { policyRoutes } from '../timelimits/policy-routes.ts';
+import { calendarRoutes } from '../calendar/calendar-routes.ts';
+import { catalogRoutes } from '../catalog/catalog-routes.ts';
+import { caseRoutes } from '../cases/case-routes.ts';
+import { importRoutes } from '../imports/import-routes.ts';
 import type { ImportQueue } from '../imports/import-queue.ts';
 import {
-  type NodeIdentity, keyAdminRouter, wellKnownRouter, enrollmentAdminRouter, enrollmentPublicRouter,
-  type FederationContext, syncAdminRouter, syncPublicRouter, type SyncTrigger, type BatchApplier,
-  rollupRouter, auditAdminRouter, auditPublicRouter, type AuditTrigger, type AuditHost, policyPublicRouter,
+  type NodeIdentity, keyAdminRoutes, wellKnownRoutes, enrollmentAdminRoutes, enrollmentPublicRoutes,
+  type FederationContext, syncAdminRoutes, syncPublicRoutes, type SyncTrigger, type BatchApplier,
+  rollupRoutes, auditAdminRoutes, auditPublicRoutes, type AuditTrigger, type AuditHost, policyPublicRoutes,
 } from '../../federation/index.ts';
 import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
-import { notifyRouter } from '../notify/notify-routes.ts';
+import { notifyRoutes } from '../notify/notify-routes.ts';
 import type { NotificationJobs } from '../notify/notification-queue.ts';
-import { alertRouter } from '../supervision/alert-routes.ts';
+import { alertRoutes } from '../supervision/alert-routes.ts';
 import type { SweepJobs } from '../jobs/sweep-queue.ts';
 import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { authenticate } from '../access/authenticate.ts';
 import { AccessTokens } from '../access/access-tokens.ts';
-import { authRouter } from '../access/auth-routes.ts';
-import { userRouter } from '../access/user-routes.ts';
-import { clientRouter } from '../access/client-routes.ts';
+import { authRoutes } from '../access/auth-routes.ts';
+import { userRoutes } from '../access/user-routes.ts';
+import { clientRoutes } from '../access/client-routes.ts';
 import { requestAudit } from '../audit-trail/audit-middleware.ts';
-import { auditTrailRouter } from '../audit-trail/audit-routes.ts';
+import { auditTrailRoutes } from '../audit-trail/audit-routes.ts';
 import { auditDatabaseOf } from '../audit-trail/audit-store.ts';
 import type { AuditProtection } from '../db/runtime-role.ts';
 import { poolRunner } from '../core/db.ts';
-import { guardRoutes } from '../access/route-guard.ts';
+import { guardRoutes, permissionName } from '../access/route-guard.ts';
+import { routerOf, type RouteShape } from '../core/route-contract.ts';
+import { openApiRoutes } from '../core/openapi.ts';
+import { keysetPage } from '../core/pagination.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
 import { requestContext } from './request-context.ts';
-import { writeTransaction } from './write-transaction.ts';
 import { securityHeaders } from './security-headers.ts';
 import { jsonBodyLimits } from './json-body-limits.ts';
 import { rateLimit } from './rate-limit.ts';
-import { sharedState } from './shared-state.ts';
 import { rememberBodySecrets, secretScope } from './log-secrets.ts';
 import { urlText } from './url-text.ts';
+import { writeTransaction } from './write-transaction.ts';
+import { sharedState } from './shared-state.ts';
 import type { RequestState } from './state.ts';
+
+/** Where the node's API lives. */
+export const API_PREFIX = '/api/v1';
 
 export interface AppDeps {
   settings: Settings;
@@ -110,34 +115,41 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   // (or a sign-in attempt) leaves an entry, refused ones too.
   app.use(writeTransaction({ orm: deps.orm, audit: requestAudit({ db: auditDatabaseOf(deps.orm), now: deps.now }) }));
 
-  for (const router of [healthRouter(deps), wellKnownRouter(deps.identity), enrollmentPublicRouter(deps.federation), syncPublicRouter(deps.federation, deps.applier), policyPublicRouter(deps.federation), auditPublicRouter(deps.federation, deps.auditHost)]) {
-    guardRoutes(router as Router<RequestState>);
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  // Every route is a contract (node/core/route-contract.ts): validated input, and described by
+  // GET /api/v1/openapi.json from the same objects.
+  const publicRoutes: RouteShape[] = [
+    ...healthRoutes(deps),
+    ...wellKnownRoutes(deps.identity),
+    ...enrollmentPublicRoutes(deps.federation),
+    ...syncPublicRoutes(deps.federation, deps.applier),
+    ...policyPublicRoutes(deps.federation),
+    ...auditPublicRoutes(deps.federation, deps.auditHost),
+  ];
+  const apiRoutes: RouteShape[] = [
+    ...catalogRoutes(),
+    ...notifyRoutes({ notifications: deps.notifications, now: deps.now }),
+    ...caseRoutes(deps),
+    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
+    ...calendarRoutes(deps.rules, deps.policyIssuer),
+    ...policyRoutes(deps.rules, deps.policyIssuer),
+    ...importRoutes({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
+    ...keyAdminRoutes(deps.identity, deps.settings.nodeCode, deps.now, deps.federation),
+    ...enrollmentAdminRoutes(deps.federation),
+    ...syncAdminRoutes(deps.federation, deps.sync),
+    ...rollupRoutes({ sql: deps.federation.sql, self: deps.federation.self }),
+    ...auditAdminRoutes(deps.federation, deps.audits, keysetPage),
+    ...authRoutes({ tokens, settings: deps.settings, now: deps.now }),
+    ...userRoutes({ now: deps.now }),
+    ...clientRoutes({ now: deps.now }),
+    ...auditTrailRoutes({ sql: poolRunner(deps.orm) }),
+  ];
+  apiRoutes.push(...openApiRoutes({ public: publicRoutes, api: apiRoutes, apiPrefix: API_PREFIX, title: deps.settings.nodeName, permissionOf: permissionName }));
+
+  const publicRouter = guardRoutes(routerOf(publicRoutes));
+  app.use(publicRouter.routes()).use(publicRouter.allowedMethods());
   app.use(requireJsonWrites());
 
-  const api = new Router<RequestState>({ prefix: '/api/v1' });
-  for (const router of [
-    catalogRouter(),
-    notifyRouter({ notifications: deps.notifications, now: deps.now }),
-    caseRouter(deps),
-    alertRouter({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
-    calendarRouter(deps.rules, deps.policyIssuer),
-    policyRouter(deps.rules, deps.policyIssuer),
-    importRouter({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
-    keyAdminRouter(deps.identity, deps.settings.nodeCode, deps.now, deps.federation.validate, deps.federation),
-    enrollmentAdminRouter(deps.federation),
-    syncAdminRouter(deps.federation, deps.sync),
-    rollupRouter({ sql: deps.federation.sql, self: deps.federation.self }),
-    auditAdminRouter(deps.federation, deps.audits),
-    authRouter({ tokens, settings: deps.settings, now: deps.now }),
-    userRouter({ now: deps.now }),
-    clientRouter({ now: deps.now }),
-    auditTrailRouter({ sql: poolRunner(deps.orm) }),
-  ]) {
-    api.use(router.routes(), router.allowedMethods());
-  }
-  guardRoutes(api);
+  const api = guardRoutes(routerOf(apiRoutes, API_PREFIX));
   app.use(api.routes()).use(api.allowedMethods());
   return app;
 }

@@ -1,11 +1,13 @@
 /**
- * The one error renderer: every failure leaves as `{error: {code, message, details}}`. Only
- * AppErrors, 4xx errors that carry their own code on purpose (`expose`, e.g. federation's), and
- * the 4xx errors Koa's own parsers raise are described to the caller; anything
- * else is logged with its stack and answered as a bare INTERNAL, never with SQL or a stack trace.
+ * The one error renderer: every failure leaves as `{error: {code, message, details}}`, with codes
+ * from the one catalogue (node/core/errors.ts). Only AppErrors, 4xx FederationErrors (their codes
+ * are the catalogue's federation part, or a peer's code passed on) and the 4xx errors Koa's own
+ * parsers raise are described to the caller; anything else is logged with its stack and answered
+ * as a bare INTERNAL, never with SQL or a stack trace.
  */
 import type { Middleware } from 'koa';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
+import { FederationError } from '../../federation/index.ts';
 import type { RequestState } from './state.ts';
 
 interface HttpishError {
@@ -18,10 +20,9 @@ interface HttpishError {
   details?: unknown;
 }
 
-/** A 4xx error another module exposes on purpose with its own stable code (e.g. FederationError). */
-function isCodedClientError(error: HttpishError): error is HttpishError & { status: number; code: string; message: string } {
-  return error.expose === true && typeof error.code === 'string' && typeof error.status === 'number'
-    && error.status >= 400 && error.status < 500 && /^[A-Z][A-Z0-9_]{2,40}$/.test(error.code);
+/** A federation refusal meant for the caller: 4xx only (a 5xx may carry a peer's internals). */
+function isClientFederationError(error: unknown): error is FederationError {
+  return error instanceof FederationError && error.status >= 400 && error.status < 500;
 }
 
 function fromHttpError(error: HttpishError): AppError | null {
@@ -31,7 +32,7 @@ function fromHttpError(error: HttpishError): AppError | null {
   if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE');
   // The JSON parser (@hapi/bourne) refuses a property named __proto__ anywhere in the body.
   if (/forbidden prototype property/.test(error.message ?? '')) {
-    return new AppError('VALIDATION_FAILED', { field: '/', problem: 'no property may be named __proto__' }, '请求体含有名为 __proto__ 的属性 (no property may be named __proto__)');
+    return new AppError('VALIDATION_FAILED', { field: '/', problem: '不得含有名为 __proto__ 的属性 (no property may be named __proto__)' }, '请求体含有名为 __proto__ 的属性 (no property may be named __proto__)');
   }
   if (error.type === 'entity.parse.failed' || /JSON/i.test(error.message ?? '')) return new AppError('INVALID_JSON');
   return new AppError('INVALID_PARAMETER', {}, error.expose ? error.message : undefined);
@@ -48,10 +49,9 @@ export function errorRenderer(): Middleware<RequestState> {
         if (ctx.status === 501) throw new AppError('NOT_IMPLEMENTED', { method: ctx.method });
       }
     } catch (caught) {
-      if (caught && typeof caught === 'object' && isCodedClientError(caught as HttpishError)) {
-        const coded = caught as { status: number; code: string; message: string; details?: unknown };
-        ctx.status = coded.status;
-        ctx.body = { error: { code: coded.code, message: coded.message, details: typeof coded.details === 'object' && coded.details !== null ? coded.details : {} } };
+      if (isClientFederationError(caught)) {
+        ctx.status = caught.status;
+        ctx.body = { error: { code: caught.code, message: caught.message, details: caught.details } };
         return;
       }
       const appError = caught instanceof AppError ? caught : fromHttpError(caught as HttpishError);

@@ -8,7 +8,7 @@
  * the stack, and so must this check.
  */
 import type { Middleware } from 'koa';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 
 /** What is wrong with a body, and where (a JSON pointer). */
 export type JsonBodyProblem =

@@ -15,7 +15,7 @@ import type { Middleware } from 'koa';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { ROUTE_POLICY } from '../access/route-policy.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 
 export interface RateLimitOptions {
   redis: Redis;

@@ -3,7 +3,7 @@
  * instead of being read as an empty body. Imports are the exception: they carry CSV or NDJSON.
  */
 import type { Middleware } from 'koa';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 
 export function requireJsonWrites(): Middleware {
   return async (ctx, next) => {

@@ -4,7 +4,7 @@
  * would otherwise surface as an internal error from whichever query received it first.
  */
 import type { Middleware } from 'koa';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 
 function decoded(text: string): string {
   try {

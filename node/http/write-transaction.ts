@@ -20,7 +20,7 @@ import type { Context, Middleware } from 'koa';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { transactionRunner, type SqlRunner } from '../core/db.ts';
 import { UnitOfWork, type AfterCommit } from '../core/unit-of-work.ts';
-import { AppError } from './errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { RequestState } from './state.ts';
 
 /** What the transaction needs of the audit trail (node/audit-trail/audit-middleware.ts). */

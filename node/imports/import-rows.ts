@@ -4,7 +4,7 @@
  * A row that cannot be parsed at all becomes a `problem` instead of an event, kept as a rejection.
  */
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { inspectJsonBody } from '../http/json-body-limits.ts';
 
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const;

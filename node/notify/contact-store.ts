@@ -4,8 +4,9 @@
  * channel and address keeps its row (and id), so pending notifications to it still find it, and a
  * webhook sent without a secret keeps the one held.
  */
+import { isoLocal } from '../core/instants.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { query } from '../core/db.ts';
 import type { ChannelName } from './channel.ts';
 import { DepartmentContact } from './department-contact.entity.ts';
@@ -95,6 +96,6 @@ export function presentContact(contact: DepartmentContact) {
     address: contact.address,
     enabled: contact.enabled,
     hasSecret: Boolean(contact.secret),
-    createdAt: contact.createdAt.toISOString(),
+    createdAt: isoLocal(contact.createdAt),
   };
 }

@@ -4,6 +4,7 @@
  * without its notifications nor the other way round. The caller enqueues the ids after commit;
  * a row whose job was lost is found again by its 'pending' status when the node or Redis restarts.
  */
+import { isoLocal } from '../core/instants.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Alert } from '../supervision/alert.entity.ts';
 import type { RuleCode } from '../supervision/rules/rule-types.ts';
@@ -67,7 +68,7 @@ export function webhookPayload(alert: Alert, kind: NotificationKind, now: Date):
       noticeDueOn: alert.noticeDueOn ?? null,
       message: alert.message,
     },
-    sentAt: now.toISOString(),
+    sentAt: isoLocal(now),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { LockMode, type EntityManager } from '@mikro-orm/postgresql';
 import { dayFromIso, isoFromDay, localDayOf } from '../calendar/local-date.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { Alert } from './alert.entity.ts';
 import { AlertTransition } from './alert-transition.entity.ts';

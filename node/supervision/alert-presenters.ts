@@ -1,11 +1,12 @@
 /** Wire shapes of alerts, their transitions and accountability records. */
+import { isoLocalOrNull } from '../core/instants.ts';
 import type { Alert } from './alert.entity.ts';
 import type { AlertTransition } from './alert-transition.entity.ts';
 import type { Accountability } from './accountability.entity.ts';
 import { ALERT_STATUS_LABELS, type AlertStatus } from './alert-workflow.ts';
 import { isRuleCode, ruleInfo } from './rules/rule-catalog.ts';
 
-const iso = (value: Date | null | undefined): string | null => (value ? value.toISOString() : null);
+const iso = (value: Date | null | undefined): string | null => isoLocalOrNull(value);
 const date = (value: unknown): string | null => (value === null || value === undefined ? null : String(value).slice(0, 10));
 
 export function presentAlert(alert: Alert) {

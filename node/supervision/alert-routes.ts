@@ -1,23 +1,22 @@
 /**
  * `/api/v1/alerts`: the list and one alert with its history, the workflow actions, accountability,
- * an on-demand sweep, and `/api/v1/rules` (the rule catalog).
+ * an on-demand sweep, and `/api/v1/rules` (the rule catalog): route contracts.
  */
-import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
+import Type from 'typebox';
+import { AppError } from '../core/errors.ts';
+import { defineRoute, publishedBody, selectedBody, type RouteShape } from '../core/route-contract.ts';
+import { keysetPage, listQuery, positiveIdKey } from '../core/pagination.ts';
+import { AtQuery, CaseNo, Code, PositiveId, atOrNow } from '../core/schema-types.ts';
 import { accessIn } from '../access/access-scope.ts';
-import { assertSchema, noBody } from '../http/validation.ts';
-import { decodeCursor, encodeCursor, parseAt, parseCode, parseEnum, parseLimit } from '../http/query-params.ts';
 import type { RequestState } from '../http/state.ts';
-import { Alert } from './alert.entity.ts';
-import { AlertTransition } from './alert-transition.entity.ts';
-import { Accountability } from './accountability.entity.ts';
 import { ALERT_ACTIONS, ALERT_STATUSES, type AlertAction } from './alert-workflow.ts';
 import { applyAlertAction, recordAccountability, type AccountabilityInput, type ActionDeps, type ActionInput } from './alert-actions.ts';
 import { presentAccountability, presentAlert, presentTransition } from './alert-presenters.ts';
+import { alertWithHistory, countAlerts, isVisibleAlert, listAlerts, type AlertFilter } from './alert-store.ts';
 import { RULES } from './rules/rule-catalog.ts';
 import { RULE_CODES } from './rules/rule-types.ts';
 import type { SweepResult } from './sweep.ts';
-import { ALERT_COUNT_GROUPS, countAlerts, type AlertFilter } from './alert-counts.ts';
+import { ALERT_COUNT_GROUPS, countAlerts as countAlertGroups } from './alert-counts.ts';
 
 export interface AlertRouteDeps extends ActionDeps {
   /** Runs a sweep at `at` now, in the request. */
@@ -25,109 +24,108 @@ export interface AlertRouteDeps extends ActionDeps {
   now: () => Date;
 }
 
-function alertId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!/^\d{1,15}$/.test(raw ?? '') || !Number.isSafeInteger(id) || id < 1) throw new AppError('INVALID_PARAMETER', { field: 'id', problem: 'must be an alert id' });
+const AlertParams = Type.Object({ id: PositiveId('预警编号 (alert id)') });
+const AtOnly = Type.Object(AtQuery, { additionalProperties: false });
+
+/** The alert named in the path, if the caller may see it; else NOT_FOUND. */
+async function visibleAlertId(state: RequestState, id: number): Promise<number> {
+  if (!(await isVisibleAlert(state.em, id, accessIn(state).departments))) throw new AppError('NOT_FOUND', { alertId: id });
   return id;
-}
-
-/** `caseNo` of the query: an exact 办件编号, or null when not given. */
-function parseCaseNo(raw: unknown): string | null {
-  if (raw === undefined || raw === '') return null;
-  const caseNo = String(raw);
-  if (!/^[\x21-\x7e]{1,50}$/.test(caseNo)) throw new AppError('INVALID_PARAMETER', { field: 'caseNo', problem: 'must be 1-50 printable ASCII characters' });
-  return caseNo;
-}
-
-/** The filters the list and the counts share. */
-function alertFilterOf(query: Record<string, unknown>): AlertFilter {
-  return {
-    status: parseEnum(query.status, 'status', ALERT_STATUSES),
-    rule: parseEnum(query.rule, 'rule', RULE_CODES),
-    departmentCode: parseCode(query.departmentCode, 'departmentCode'),
-    caseNo: parseCaseNo(query.caseNo),
-  };
-}
-
-/**
- * The alert named in the path, if the caller may see it: a department sees and answers only its
- * own departments' alerts, and any other alert is "not found" to it (its existence is not told).
- */
-async function visibleAlertId(state: RequestState, raw: string | undefined): Promise<number> {
-  const id = alertId(raw);
-  const { departments } = accessIn(state);
-  const where = departments === null ? { id } : { id, departmentCode: { $in: [...departments] } };
-  if ((await state.em.count(Alert, where)) === 0) throw new AppError('NOT_FOUND', { alertId: id });
-  return id;
-}
-
-export function alertRouter(deps: AlertRouteDeps): Router<RequestState> {
-  const router = new Router<RequestState>();
-
-  router.get('/rules', (ctx) => {
-    ctx.body = { items: RULES };
-  });
-
-  router.get('/alerts', async (ctx) => {
-    const limit = parseLimit(ctx.query.limit);
-    const cursor = decodeCursor(ctx.query.cursor);
-    if (cursor !== null && !/^\d{1,15}$/.test(cursor)) throw new AppError('INVALID_PARAMETER', { field: 'cursor' });
-    const { status, rule, departmentCode, caseNo } = alertFilterOf(ctx.query);
-    // Newest first; the cursor is the last id seen.
-    const where: Record<string, unknown> = {};
-    if (status) where.status = status;
-    if (rule) where.rule = rule;
-    const { departments } = accessIn(ctx.state);
-    if (departmentCode) where.departmentCode = departments === null || departments.includes(departmentCode) ? departmentCode : { $in: [] };
-    else if (departments !== null) where.departmentCode = { $in: [...departments] };
-    if (caseNo) where.caseNo = caseNo;
-    if (cursor !== null) where.id = { $lt: Number(cursor) };
-    const rows = await ctx.state.em.find(Alert, where, { orderBy: { id: 'desc' }, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    ctx.body = { items: page.map(presentAlert), nextCursor: rows.length > limit ? encodeCursor(String(page.at(-1)!.id)) : null };
-  });
-
-  // Before '/alerts/:id', which would take 'counts' for an id.
-  router.get('/alerts/counts', async (ctx) => {
-    const groupBy = parseEnum(ctx.query.groupBy, 'groupBy', ALERT_COUNT_GROUPS);
-    if (groupBy === null) throw new AppError('INVALID_PARAMETER', { field: 'groupBy', problem: `is required: one of ${ALERT_COUNT_GROUPS.join(', ')}` });
-    ctx.body = await countAlerts(ctx.state.em, alertFilterOf(ctx.query), accessIn(ctx.state).departments, groupBy);
-  });
-
-  router.post('/alerts/sweep', noBody, async (ctx) => {
-    ctx.body = await deps.sweepNow(parseAt(ctx.query.at, deps.now));
-  });
-
-  router.get('/alerts/:id', async (ctx) => {
-    const id = await visibleAlertId(ctx.state, ctx.params.id);
-    const alert = await ctx.state.em.findOneOrFail(Alert, { id });
-    const transitions = await ctx.state.em.find(AlertTransition, { alertId: id }, { orderBy: { id: 'asc' } });
-    const accountability = await ctx.state.em.find(Accountability, { alertId: id }, { orderBy: { id: 'asc' } });
-    ctx.body = { ...presentAlert(alert), transitions: transitions.map(presentTransition), accountability: accountability.map(presentAccountability) };
-  });
-
-  router.post('/alerts/:id/accountability', async (ctx) => {
-    const id = await visibleAlertId(ctx.state, ctx.params.id);
-    assertSchema('alerts/accountability.schema.json', ctx.request.body);
-    const record = await recordAccountability(ctx.state.em, id, ctx.request.body as AccountabilityInput, actorOf(ctx.state), parseAt(ctx.query.at, deps.now));
-    ctx.status = 201;
-    ctx.body = presentAccountability(record);
-  });
-
-  router.post('/alerts/:id/:action', async (ctx) => {
-    const id = await visibleAlertId(ctx.state, ctx.params.id);
-    const action = ctx.params.action as AlertAction;
-    if (!ALERT_ACTIONS.includes(action)) throw new AppError('NOT_FOUND', { action: ctx.params.action, actions: ALERT_ACTIONS });
-    assertSchema(action === 'explain' ? 'alerts/explanation.schema.json' : 'alerts/action.schema.json', ctx.request.body ?? {});
-    const input = (ctx.request.body ?? {}) as ActionInput;
-    if (input.demand !== undefined && action !== 'notify') throw new AppError('VALIDATION_FAILED', { field: '/demand', problem: 'only for notify' });
-    const alert = await applyAlertAction(ctx.state.em, deps, id, action, input, actorOf(ctx.state), parseAt(ctx.query.at, deps.now));
-    ctx.body = presentAlert(alert);
-  });
-
-  return router;
 }
 
 function actorOf(state: RequestState) {
   return { id: state.actor ?? 'unknown', requestId: state.requestId };
+}
+
+export function alertRoutes(deps: AlertRouteDeps): RouteShape[] {
+  const rules = defineRoute({
+    method: 'GET', path: '/rules', summary: '监察规则目录 (the supervision rule catalog)',
+    handler: (ctx) => {
+      ctx.body = { items: RULES };
+    },
+  });
+
+  const alerts = defineRoute({
+    method: 'GET', path: '/alerts', summary: '预警列表, 最新在前 (alerts, newest first)',
+    query: listQuery({
+      status: Type.Optional(Type.Enum([...ALERT_STATUSES])),
+      rule: Type.Optional(Type.Enum([...RULE_CODES])),
+      departmentCode: Type.Optional(Code()),
+      caseNo: Type.Optional(CaseNo()),
+    }),
+    handler: async (ctx) => {
+      const { query } = ctx.input;
+      const filter: AlertFilter = { ...query, departments: accessIn(ctx.state).departments };
+      ctx.body = await keysetPage(query, {
+        parseKey: positiveIdKey,
+        rows: (before, take) => listAlerts(ctx.state.em, filter, before, take),
+        keyOf: (alert) => String(alert.id),
+        count: () => countAlerts(ctx.state.em, filter),
+      }, presentAlert);
+    },
+  });
+
+  // Declared before '/alerts/:id', which would take 'counts' for an id.
+  const counts = defineRoute({
+    method: 'GET', path: '/alerts/counts', summary: '预警计数, 按状态、规则或部门分组 (alerts counted by status, rule or department, for the list\'s filters)',
+    query: Type.Object({
+      groupBy: Type.Enum([...ALERT_COUNT_GROUPS]),
+      status: Type.Optional(Type.Enum([...ALERT_STATUSES])),
+      rule: Type.Optional(Type.Enum([...RULE_CODES])),
+      departmentCode: Type.Optional(Code()),
+      caseNo: Type.Optional(CaseNo()),
+    }, { additionalProperties: false }),
+    handler: async (ctx) => {
+      const { groupBy, status, rule, departmentCode, caseNo } = ctx.input.query;
+      const filter = { status: status ?? null, rule: rule ?? null, departmentCode: departmentCode ?? null, caseNo: caseNo ?? null };
+      ctx.body = await countAlertGroups(ctx.state.em, filter, accessIn(ctx.state).departments, groupBy);
+    },
+  });
+
+  const sweep = defineRoute({
+    method: 'POST', path: '/alerts/sweep', summary: '立即巡检 (run a sweep at `at` now)', query: AtOnly, body: 'none',
+    handler: async (ctx) => {
+      ctx.body = await deps.sweepNow(atOrNow(ctx.input.query.at, deps.now));
+    },
+  });
+
+  const oneAlert = defineRoute({
+    method: 'GET', path: '/alerts/:id', summary: '一条预警及其经过 (one alert with its transitions and accountability)', params: AlertParams,
+    handler: async (ctx) => {
+      const id = await visibleAlertId(ctx.state, ctx.input.params.id);
+      const { alert, transitions, accountability } = await alertWithHistory(ctx.state.em, id);
+      ctx.body = { ...presentAlert(alert), transitions: transitions.map(presentTransition), accountability: accountability.map(presentAccountability) };
+    },
+  });
+
+  const accountability = defineRoute({
+    method: 'POST', path: '/alerts/:id/accountability', summary: '记录问责 (record accountability for an alert)',
+    params: AlertParams, query: AtOnly, body: publishedBody<AccountabilityInput>('alerts/accountability.schema.json'),
+    response: { status: 201 },
+    handler: async (ctx) => {
+      const id = await visibleAlertId(ctx.state, ctx.input.params.id);
+      const record = await recordAccountability(ctx.state.em, id, ctx.input.body, actorOf(ctx.state), atOrNow(ctx.input.query.at, deps.now));
+      ctx.status = 201;
+      ctx.body = presentAccountability(record);
+    },
+  });
+
+  const action = defineRoute({
+    method: 'POST', path: '/alerts/:id/:action', summary: '预警处置 (a workflow action: notify, explain, accept, reject, escalate, appeal, revoke, uphold)',
+    params: Type.Object({ id: PositiveId('预警编号 (alert id)'), action: Type.String({ minLength: 1, maxLength: 64 }) }),
+    query: AtOnly,
+    body: selectedBody<ActionInput>('action', { explain: publishedBody('alerts/explanation.schema.json') }, publishedBody('alerts/action.schema.json')),
+    handler: async (ctx) => {
+      const id = await visibleAlertId(ctx.state, ctx.input.params.id);
+      const name = ctx.input.params.action as AlertAction;
+      // An unknown action is an unknown resource (404), as before contracts.
+      if (!ALERT_ACTIONS.includes(name)) throw new AppError('NOT_FOUND', { action: ctx.input.params.action, actions: ALERT_ACTIONS });
+      const input = ctx.input.body;
+      if (input.demand !== undefined && name !== 'notify') throw new AppError('VALIDATION_FAILED', { field: '/demand', problem: '仅用于 notify (only for notify)' });
+      const alert = await applyAlertAction(ctx.state.em, deps, id, name, input, actorOf(ctx.state), atOrNow(ctx.input.query.at, deps.now));
+      ctx.body = presentAlert(alert);
+    },
+  });
+
+  return [rules, alerts, counts, sweep, oneAlert, accountability, action];
 }

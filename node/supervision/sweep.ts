@@ -11,6 +11,7 @@
  * took away when its finding is back; then set the next due instant. Finally unanswered notices
  * past their due day escalate.
  */
+import { isoLocal } from '../core/instants.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
@@ -62,7 +63,7 @@ const isCardRule = (rule: string): boolean => (CARD_RULES as readonly string[]).
 
 /** Sweeps every case due by `at`, then escalates overdue notices; answers what it did. */
 export async function runSweep(em: EntityManager, deps: SweepDeps, at: Date, options: SweepOptions = {}): Promise<SweepResult> {
-  const result: SweepResult = { at: at.toISOString(), checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, escalated: 0, chunks: 0 };
+  const result: SweepResult = { at: isoLocal(at), checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, escalated: 0, chunks: 0 };
   const chunk = options.chunk ?? DEFAULT_CHUNK;
   const items = new Map<string, RuleItem | null>();
   for (;;) {

@@ -8,7 +8,7 @@ import type { PolicyApplication, PolicyHost, VerifiedPolicy } from '../../federa
 import { CalendarYearRecord } from '../calendar/calendar-year.entity.ts';
 import { CalendarValidationError, validateCalendarYear } from '../calendar/calendar-year.ts';
 import type { CalendarYear } from '../calendar/work-calendar.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 import { validateTimePolicy, type TimePolicy } from './policy.ts';
 import type { Provenance } from './policy-provenance.ts';
 import { changeRules } from './rule-change.ts';

@@ -4,8 +4,9 @@
  * stored. Below the province a PUT on something the province issued is refused; what the province
  * never issued stays local (provenance null).
  */
+import { isoLocalOrNull } from '../core/instants.ts';
 import { type NodeIdentity, TYP, type PolicyKind, type PolicyPayload } from '../../federation/index.ts';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../core/errors.ts';
 
 /** The provenance columns of CalendarYearRecord and TimePolicyRecord. */
 export interface Provenance {
@@ -20,7 +21,7 @@ const LOCAL: Provenance = { issuer: null, kid: null, signedAt: null, policyJws: 
 
 /** The provenance shown in GET and PUT answers: null members when set on this node below the province. */
 export function presentProvenance(row: { issuer?: string | null; kid?: string | null; signedAt?: Date | null }) {
-  return { issuer: row.issuer ?? null, kid: row.kid ?? null, signedAt: row.signedAt?.toISOString() ?? null };
+  return { issuer: row.issuer ?? null, kid: row.kid ?? null, signedAt: isoLocalOrNull(row.signedAt) };
 }
 
 /** The kid in a compact JWS's protected header. */

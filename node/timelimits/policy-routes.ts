@@ -1,44 +1,47 @@
 /** `/api/v1/policy`: the time-limit policy (yellow light, yellow and red card thresholds). */
-import Router from '@koa/router';
-import { AppError } from '../http/errors.ts';
-import { assertSchema } from '../http/validation.ts';
-import type { RequestState } from '../http/state.ts';
+import { isoLocal, isoLocalOrNull } from '../core/instants.ts';
+import { AppError } from '../core/errors.ts';
+import { defineRoute, publishedBody, type RouteShape } from '../core/route-contract.ts';
 import { TIME_POLICY_KEY, type TimeRules } from './time-rules.ts';
 import { TimePolicyRecord } from './time-policy.entity.ts';
 import { changeRules } from './rule-change.ts';
-import { validateTimePolicy, type TimePolicy } from './policy.ts';
+import { timePolicyField, validateTimePolicy, type TimePolicy } from './policy.ts';
 import { presentProvenance, type PolicyIssuer } from './policy-provenance.ts';
 
 /** `issuer` signs what a PUT sets at the province and refuses a PUT on a policy issued above. */
-export function policyRouter(rules: TimeRules, issuer: PolicyIssuer): Router<RequestState> {
-  const router = new Router<RequestState>();
-
-  router.get('/policy', async (ctx) => {
-    const row = await ctx.state.em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-    ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', ...presentProvenance(row ?? {}), updatedAt: row?.updatedAt.toISOString() ?? null };
+export function policyRoutes(rules: TimeRules, issuer: PolicyIssuer): RouteShape[] {
+  const get = defineRoute({
+    method: 'GET', path: '/policy', summary: '时限策略 (the time-limit policy in force)',
+    handler: async (ctx) => {
+      const row = await ctx.state.em.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
+      ctx.body = { ...rules.current.policy, source: row ? 'node' : 'default', ...presentProvenance(row ?? {}), updatedAt: isoLocalOrNull(row?.updatedAt) };
+    },
   });
 
-  router.put('/policy', async (ctx) => {
-    assertSchema('time-policy.schema.json', ctx.request.body);
-    let policy: TimePolicy;
-    try {
-      policy = validateTimePolicy(ctx.request.body);
-    } catch (error) {
-      const message = (error as Error).message;
-      const field = /time policy (\w+)/.exec(message)?.[1] ?? '/';
-      throw new AppError('POLICY_INVALID', { field, problem: message });
-    }
-    const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
-      const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
-      issuer.assertSettableHere(row, 'timePolicy');
-      const provenance = await issuer.provenanceFor('timePolicy', undefined, { ...policy }, row);
-      if (row) tx.assign(row, { ...policy, ...provenance });
-      else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
-    }, {});
-    // Read again in the request's transaction: the change is not committed before the answer is built.
-    const row = await ctx.state.em.findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY }, { refresh: true });
-    ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: row.updatedAt.toISOString(), recomputed };
+  const put = defineRoute({
+    method: 'PUT', path: '/policy', summary: '设置时限策略并重算 (set the time-limit policy; verdicts are recomputed)',
+    body: publishedBody<unknown>('time-policy.schema.json'),
+    handler: async (ctx) => {
+      let policy: TimePolicy;
+      try {
+        policy = validateTimePolicy(ctx.input.body);
+      } catch (error) {
+        const message = (error as Error).message;
+        const field = timePolicyField(error);
+        throw new AppError('POLICY_INVALID', { field, problem: message });
+      }
+      const recomputed = await changeRules(ctx.state.em, rules, async (tx) => {
+        const row = await tx.findOne(TimePolicyRecord, { key: TIME_POLICY_KEY });
+        issuer.assertSettableHere(row, 'timePolicy');
+        const provenance = await issuer.provenanceFor('timePolicy', undefined, { ...policy }, row);
+        if (row) tx.assign(row, { ...policy, ...provenance });
+        else tx.create(TimePolicyRecord, { key: TIME_POLICY_KEY, ...policy, ...provenance });
+      }, {});
+      // Read again in the request's transaction: the change is not committed before the answer is built.
+      const row = await ctx.state.em.findOneOrFail(TimePolicyRecord, { key: TIME_POLICY_KEY }, { refresh: true });
+      ctx.body = { ...policy, source: 'node', ...presentProvenance(row), updatedAt: isoLocal(row.updatedAt), recomputed };
+    },
   });
 
-  return router;
+  return [get, put];
 }

@@ -86,3 +86,8 @@ export function validateTimePolicy(input: unknown): TimePolicy {
     appealWorkingDays: read('appealWorkingDays', 1),
   };
 }
+
+/** The field a refusal of validateTimePolicy names (`/` for the whole policy). */
+export function timePolicyField(error: unknown): string {
+  return /time policy (\w+)/.exec(error instanceof Error ? error.message : '')?.[1] ?? '/';
+}

@@ -4,6 +4,7 @@
  * the password policy, and API clients with client credentials and secret rotation.
  */
 import { expect } from 'chai';
+import { isoLocal } from '../../node/core/instants.ts';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { startTestNode, TEST_TOKEN, type TestNode } from '../support/test-node.ts';
 import { as, createClient, createUser, login, VALID_PASSWORD } from '../support/access-fixtures.ts';
@@ -51,7 +52,7 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
       expect(answer.headers.get('cache-control')).to.equal('no-store');
       expect(answer.body).to.have.keys(['accessToken', 'tokenType', 'expiresIn', 'refreshToken', 'refreshExpiresAt', 'user']);
-      expect(answer.body).to.include({ tokenType: 'Bearer', expiresIn: 300, refreshExpiresAt: new Date(Date.parse(T0) + 3600_000).toISOString() });
+      expect(answer.body).to.include({ tokenType: 'Bearer', expiresIn: 300, refreshExpiresAt: isoLocal(Date.parse(T0) + 3600_000) });
       expect(answer.body.user).to.include({ id: user.id, login: user.login, role: 'departmentOfficer', roleLabel: '部门经办人' });
       expect(JSON.stringify(answer.body)).to.not.match(/scrypt|passwordHash/);
       expect(decodeJwt(answer.body.accessToken)).to.include({ sub: user.id, iss: '610203', aud: '610203', kind: 'user' });
@@ -86,7 +87,7 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expect((await right()).status).to.equal(200);
       expectError(await wrong(), 401, 'LOGIN_FAILED');
       expectError(await wrong(), 401, 'LOGIN_FAILED');
-      const lockedUntil = new Date(Date.parse(T0) + 600_000).toISOString();
+      const lockedUntil = isoLocal(Date.parse(T0) + 600_000);
       expect(expectError(await wrong(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
       expect(expectError(await right(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
       expect((await node.api('GET', `/api/v1/users/${user.id}`)).body.lockedUntil).to.equal(lockedUntil);

@@ -62,6 +62,7 @@ const TABLE: Row[] = [
 
   { route: 'GET /metrics', path: () => '/metrics', allowed: ['nodeAdmin'] },
   { route: 'GET /api/v1/auth/me', path: () => '/api/v1/auth/me', allowed: PEOPLE },
+  { route: 'GET /api/v1/openapi.json', path: () => '/api/v1/openapi.json', allowed: PEOPLE },
   { route: 'POST /api/v1/auth/password', path: () => '/api/v1/auth/password', body: EMPTY, allowed: PEOPLE },
   // POST /api/v1/auth/logout is walked on its own below: it ends the session it is sent with.
 

@@ -45,7 +45,7 @@ describe('integration: the alert sweep', function () {
     expect((await alertsWhere(node, 'caseNo=SW-1')).length).to.equal(3);
 
     const card = await alertOf(node, 'SW-1', 'YELLOW_CARD');
-    expect(card).to.deep.include({ status: 'notified', ruleVersion: 1, foundAt: '2026-03-05T16:00:00.000Z', raisedAt: '2026-03-06T01:00:00.000Z' });
+    expect(card).to.deep.include({ status: 'notified', ruleVersion: 1, foundAt: '2026-03-06T00:00:00.000+08:00', raisedAt: '2026-03-06T09:00:00.000+08:00' });
     expect(card.notice!.noticeNo).to.equal('610203-2026-000001');
     expect(card.notice!.dueOn).to.equal('2026-03-13'); // 5 working days after Fri 03-06
     expect(card.notice!.demand).to.contain('2026-03-13');
@@ -122,7 +122,7 @@ describe('integration: the alert sweep', function () {
     expect(await liveRules(node, 'SW-LATE')).to.deep.equal(['LATE_REPORT', 'TIME_YELLOW_LIGHT']);
     const red = await alertOf(node, 'SW-LATE', 'TIME_RED_LIGHT');
     expect(red.revokedReason).to.contain('新事件');
-    expect((await alertOf(node, 'SW-LATE', 'LATE_REPORT')).foundAt).to.equal('2026-03-06T02:30:00.000Z');
+    expect((await alertOf(node, 'SW-LATE', 'LATE_REPORT')).foundAt).to.equal('2026-03-06T10:30:00.000+08:00');
     // Concluded: nothing lies ahead; months later it has gained nothing.
     await sweepAt(node, '2026-06-01T10:00:00+08:00');
     expect((await alertsWhere(node, 'caseNo=SW-LATE')).length).to.equal(4);
@@ -163,6 +163,6 @@ describe('integration: the sweep after an ingested batch', function () {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(rules).to.deep.equal(['LATE_REPORT', 'TIME_RED_LIGHT', 'TIME_YELLOW_LIGHT', 'YELLOW_CARD']);
-    expect((await alertOf(node, 'PI-1', 'YELLOW_CARD')).raisedAt).to.equal('2026-03-10T02:00:00.000Z');
+    expect((await alertOf(node, 'PI-1', 'YELLOW_CARD')).raisedAt).to.equal('2026-03-10T10:00:00.000+08:00');
   });
 });

@@ -59,18 +59,18 @@ describe('integration: the alert workflow', function () {
 
     const explained = await ok(card, 'explain', { explanation: '专家评审延误', correction: '已于 03-09 办结, 并调整评审排期' }, '2026-03-09T09:00:00+08:00', 'explained');
     expect(explained.transitions!.at(-1)).to.deep.include({
-      action: 'explain', from: 'notified', to: 'explained', actor: 'admin-token', at: '2026-03-09T01:00:00.000Z',
+      action: 'explain', from: 'notified', to: 'explained', actor: 'admin-token', at: '2026-03-09T09:00:00.000+08:00',
       data: { explanation: '专家评审延误', correction: '已于 03-09 办结, 并调整评审排期' },
     });
     await refused(card, 'explain', { explanation: 'again', correction: 'again' }, 'ALERT_ACTION_NOT_ALLOWED');
     const done = await ok(card, 'accept', { reason: '说明属实, 整改到位' }, '2026-03-10T09:00:00+08:00', 'accepted');
-    expect(done.closedAt).to.equal('2026-03-10T01:00:00.000Z');
+    expect(done.closedAt).to.equal('2026-03-10T09:00:00.000+08:00');
     expect(done.transitions!.at(-1)).to.deep.include({ action: 'accept', from: 'explained', to: 'accepted', reason: '说明属实, 整改到位' });
 
     const record = await node.api('POST', `/api/v1/alerts/${card.id}/accountability?at=${encodeURIComponent('2026-03-20T10:00:00+08:00')}`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理' });
     expect(record.status, JSON.stringify(record.body)).to.equal(201);
     const full = await alertOf(node, 'WF-ACCEPT', 'YELLOW_CARD');
-    expect(full.accountability).to.deep.equal([{ person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理', recordedBy: 'admin-token', recordedAt: '2026-03-20T02:00:00.000Z' }]);
+    expect(full.accountability).to.deep.equal([{ person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理', recordedBy: 'admin-token', recordedAt: '2026-03-20T10:00:00.000+08:00' }]);
     expect(full.transitions!.map((t) => t.action)).to.deep.equal(['raise', 'notify', 'explain', 'accept', 'accountability']);
     const bad = await node.api('POST', `/api/v1/alerts/${card.id}/accountability`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-02-30' });
     expect(bad.body.error.details.field).to.equal('/decidedOn');
@@ -81,13 +81,13 @@ describe('integration: the alert workflow', function () {
     expect(light.status).to.equal('open');
     await refused(light, 'explain', { explanation: 'x', correction: 'y' }, 'ALERT_ACTION_NOT_ALLOWED');
     const notified = await ok(light, 'notify', { demand: '请当日办结并说明理由' }, FRI, 'notified');
-    expect(notified.notice).to.deep.include({ demand: '请当日办结并说明理由', dueOn: '2026-03-13', issuedAt: '2026-03-06T02:00:00.000Z' });
+    expect(notified.notice).to.deep.include({ demand: '请当日办结并说明理由', dueOn: '2026-03-13', issuedAt: '2026-03-06T10:00:00.000+08:00' });
     expect(notified.notice!.noticeNo).to.match(/^610203-2026-\d{6}$/);
     await ok(light, 'explain', { explanation: '材料不全', correction: '已补齐' }, '2026-03-09T09:00:00+08:00', 'explained');
     const missing = await refused(light, 'reject', {}, 'VALIDATION_FAILED');
     expect(missing.details.field).to.equal('/reason');
     const rejected = await ok(light, 'reject', { reason: '说明与事实不符' }, '2026-03-10T09:00:00+08:00', 'rejected');
-    expect(rejected.closedAt).to.equal('2026-03-10T01:00:00.000Z');
+    expect(rejected.closedAt).to.equal('2026-03-10T09:00:00.000+08:00');
     await refused(light, 'accept', {}, 'ALERT_ACTION_NOT_ALLOWED');
     expect((await node.api('POST', `/api/v1/alerts/${light.id}/accountability`, { person: '赵六', decision: '通报批评', decidedOn: '2026-03-11' })).status).to.equal(201);
     await refused(light, 'notify', { unknown: 1 }, 'VALIDATION_FAILED');
@@ -129,7 +129,7 @@ describe('integration: the alert workflow', function () {
     const other = await alertOf(node, 'WF-REVOKE', 'YELLOW_CARD');
     await ok(other, 'appeal', { reason: '该办件已依法中止' }, '2026-03-09T10:00:00+08:00', 'appealed');
     const revoked = await ok(other, 'revoke', { reason: '申诉成立' }, '2026-03-10T10:00:00+08:00', 'revoked');
-    expect(revoked).to.deep.include({ revokedBy: 'admin-token', revokedReason: '申诉成立', closedAt: '2026-03-10T02:00:00.000Z' });
+    expect(revoked).to.deep.include({ revokedBy: 'admin-token', revokedReason: '申诉成立', closedAt: '2026-03-10T10:00:00.000+08:00' });
     // An alert revoked on appeal stays revoked: the sweep does not bring it back.
     await sweepAt(node, '2026-03-11T10:00:00+08:00');
     expect((await alertOf(node, 'WF-REVOKE', 'YELLOW_CARD')).status).to.equal('revoked');

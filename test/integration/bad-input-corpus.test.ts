@@ -21,7 +21,7 @@
  */
 import { expect } from 'chai';
 import { ROUTE_POLICY } from '../../node/access/route-policy.ts';
-import { ERRORS } from '../../node/http/errors.ts';
+import { ERRORS } from '../../node/core/errors.ts';
 import { startTestNode, TEST_TOKEN, type TestNode } from '../support/test-node.ts';
 import { accepted, postAccepted, q, setUpCatalog, waitForImport } from '../support/api-fixtures.ts';
 import { alertsWhere, sweepAt } from '../support/alert-fixtures.ts';

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, postAccepted, stage, verdictAt } from '../support/api-fixtures.ts';
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+08:00$/;
 
 describe('integration: catalog', function () {
   let node: TestNode;

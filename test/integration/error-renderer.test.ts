@@ -16,7 +16,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { openOrm } from '../../node/db/orm.ts';
 import { query } from '../../node/core/db.ts';
 import { errorRenderer } from '../../node/http/error-renderer.ts';
-import { ERRORS } from '../../node/http/errors.ts';
+import { ERRORS } from '../../node/core/errors.ts';
 import { jsonBodyLimits } from '../../node/http/json-body-limits.ts';
 import { assertSchema } from '../../node/http/validation.ts';
 import type { RequestState } from '../../node/http/state.ts';
@@ -66,7 +66,7 @@ describe('integration: errors never leak internals into answers', function () {
     });
     router.get('/schema', () => assertSchema('no-such-leak-me.schema.json', {}));
     router.get('/federation', () => {
-      throw new FederationError('LEAK_ME', 500, 'SELECT secret FROM keys', { sql: 'leak-me' });
+      throw FederationError.relayed('LEAK_ME', 500, 'SELECT secret FROM keys', { sql: 'leak-me' });
     });
     router.get('/signature', () => {
       throw new SignatureError('BAD_SIGNATURE', 'leak-me: signature over select ...');

@@ -14,6 +14,9 @@ const A = 'D-A';
 const B = 'D-B';
 const RECEIVED_1 = '2026-03-02T02:00:00.000Z';
 const RECEIVED_2 = '2026-03-03T01:30:00.000Z';
+// The same instants as answers show them (China Standard Time).
+const RECEIVED_1_LOCAL = '2026-03-02T10:00:00.000+08:00';
+const RECEIVED_2_LOCAL = '2026-03-03T09:30:00.000+08:00';
 
 describe('integration: event ingestion', function () {
   let node: TestNode;
@@ -101,7 +104,7 @@ describe('integration: event ingestion', function () {
       // Exact content of two of them.
       const conflict = items.find((r) => r.code === 'EVENT_CONFLICT')!;
       expect(conflict).to.deep.include({
-        eventId: first.eventId, caseNo: 'K1', source: 'api', line: null, receivedAt: RECEIVED_1, resolvedAt: null,
+        eventId: first.eventId, caseNo: 'K1', source: 'api', line: null, receivedAt: RECEIVED_1_LOCAL, resolvedAt: null,
         payload: batch[8], details: { field: '/events/8/eventId', eventId: first.eventId, firstAt: '/events/0' },
       });
       const invalid = items.find((r) => r.code === 'VALIDATION_FAILED')!;
@@ -139,9 +142,9 @@ describe('integration: event ingestion', function () {
         expect(summary2.results.map((r) => r.status)).to.deep.equal(['accepted', 'accepted', 'accepted']);
         const resolved = await node.api('GET', '/api/v1/rejections?state=resolved');
         expect(resolved.body.items.map((r: { code: string; resolvedAt: string; receivedAt: string }) => [r.code, r.receivedAt, r.resolvedAt])).to.deep.equal([
-          ['LIMIT_ABOVE_LEGAL', RECEIVED_1, RECEIVED_2],
-          ['UNKNOWN_DEPARTMENT', RECEIVED_1, RECEIVED_2],
-          ['UNKNOWN_ITEM', RECEIVED_1, RECEIVED_2],
+          ['LIMIT_ABOVE_LEGAL', RECEIVED_1_LOCAL, RECEIVED_2_LOCAL],
+          ['UNKNOWN_DEPARTMENT', RECEIVED_1_LOCAL, RECEIVED_2_LOCAL],
+          ['UNKNOWN_ITEM', RECEIVED_1_LOCAL, RECEIVED_2_LOCAL],
         ]);
         const open = await node.api('GET', '/api/v1/rejections?state=open');
         expect(open.body.items.map((r: { code: string }) => r.code).sort()).to.deep.equal(['CASE_ALREADY_ACCEPTED', 'EVENT_CONFLICT', 'ITEM_DEPARTMENT_MISMATCH', 'VALIDATION_FAILED']);

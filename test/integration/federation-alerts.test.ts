@@ -24,6 +24,7 @@
  *            03-20, but never swept; the county sweeps it at the audit instant before answering.
  */
 import { expect } from 'chai';
+import { isoLocal } from '../../node/core/instants.ts';
 import pg from 'pg';
 import { withClient } from '../support/test-database.ts';
 import type { TestNode } from '../support/test-node.ts';
@@ -219,7 +220,7 @@ describe('integration: alerts in federation (summaries and re-supervision)', fun
     // F7 was due and never swept: the answer carries what a sweep at the audit instant raised.
     const f7 = payload.cases.find((c) => c.caseNo === 'F7')!;
     expect(f7.alerts.map((a) => [a.rule, a.status])).to.deep.equal([['TIME_RED_LIGHT', 'open'], ['TIME_YELLOW_LIGHT', 'open'], ['YELLOW_CARD', 'notified']]);
-    expect((await alertOf(county, 'F7', 'YELLOW_CARD')).raisedAt).to.equal(new Date(NOW).toISOString());
+    expect((await alertOf(county, 'F7', 'YELLOW_CARD')).raisedAt).to.equal(isoLocal(NOW));
   });
 
   it('audits of the honest county find every alert founded and every finding alerted, directly and through the city', async () => {

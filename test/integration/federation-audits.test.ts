@@ -6,6 +6,7 @@
  * cached case row) and both audits must report it. Requests that are not the parent's are refused.
  */
 import { expect } from 'chai';
+import { presentInstant } from '../../federation/protocol/present-instant.ts';
 import pg from 'pg';
 import { withClient } from '../support/test-database.ts';
 import type { TestNode } from '../support/test-node.ts';
@@ -79,7 +80,7 @@ describe('integration: re-supervision (federation audits)', function () {
   it('a city audits its county: every event proves and every verdict recomputes to what the county reports', async () => {
     const done = await audit(city, '610203', { from: '2026-03-01', to: '2026-03-31' });
     expect(done.status, JSON.stringify(done)).to.equal('done');
-    expect(done).to.include({ node: '610203', from: '2026-03-01', to: '2026-03-31', departmentCode: null, error: null, at: new Date(NOW).toISOString() });
+    expect(done).to.include({ node: '610203', from: '2026-03-01', to: '2026-03-31', departmentCode: null, error: null, at: presentInstant(NOW) });
     expect(done.witnessed.treeSize).to.equal(countyTreeSize);
     expect(done.counts).to.deep.equal({
       pages: 1, cases: 5, events: 8, proofsVerified: 8, proofsFailed: 0, casesCompared: 5, casesSkipped: 0,

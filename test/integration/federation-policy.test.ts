@@ -123,13 +123,13 @@ describe('integration: downward policy (policy reaching a county)', function () 
     province.setNow('2026-11-20T10:00:00+08:00');
     const calendar = await province.api('PUT', '/api/v1/calendars/2027', CALENDAR_2027);
     expect(calendar.status, JSON.stringify(calendar.body)).to.equal(201);
-    expect(calendar.body).to.deep.include({ year: 2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T02:00:00.000Z' });
+    expect(calendar.body).to.deep.include({ year: 2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T10:00:00.000+08:00' });
     province.setNow('2026-11-20T11:00:00+08:00');
     const policy = await province.api('PUT', '/api/v1/policy', POLICY_1);
     expect(policy.status, JSON.stringify(policy.body)).to.equal(200);
-    expect(policy.body).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T03:00:00.000Z' });
-    expect((await calendarOf(province, 2027)).body).to.deep.include({ issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T02:00:00.000Z' });
-    expect(await policyOf(province)).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T03:00:00.000Z' });
+    expect(policy.body).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T11:00:00.000+08:00' });
+    expect((await calendarOf(province, 2027)).body).to.deep.include({ issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T10:00:00.000+08:00' });
+    expect(await policyOf(province)).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T11:00:00.000+08:00' });
     // A year the province only loaded from its files is not issued: it shows no issuer.
     expect((await calendarOf(province, 2026)).body).to.deep.include({ issuer: null, kid: null, signedAt: null });
   });
@@ -141,7 +141,7 @@ describe('integration: downward policy (policy reaching a county)', function () 
     expect(result.policies.applied).to.deep.equal([
       { kind: 'calendar', year: 2027, version: 1 }, { kind: 'timePolicy', year: null, version: 1 },
     ]);
-    expect((await calendarOf(city, 2027)).body).to.deep.include({ ...CALENDAR_2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T02:00:00.000Z' });
+    expect((await calendarOf(city, 2027)).body).to.deep.include({ ...CALENDAR_2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T10:00:00.000+08:00' });
     expect(await policyOf(city)).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid });
   });
 
@@ -151,8 +151,8 @@ describe('integration: downward policy (policy reaching a county)', function () 
     expect(result.policies).to.deep.include({ via: 'answer', error: null });
     expect(result.policies.applied).to.have.length(2);
     expect(result.policies.recomputed).to.deep.equal({ checked: 1, changed: 1 });
-    expect((await calendarOf(county, 2027)).body).to.deep.include({ ...CALENDAR_2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T02:00:00.000Z' });
-    expect(await policyOf(county)).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T03:00:00.000Z' });
+    expect((await calendarOf(county, 2027)).body).to.deep.include({ ...CALENDAR_2027, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T10:00:00.000+08:00' });
+    expect(await policyOf(county)).to.deep.include({ ...POLICY_1, issuer: PROVINCE, kid: provinceKid, signedAt: '2026-11-20T11:00:00.000+08:00' });
 
     // PD-1 is now due 01-05 (01-01 is a holiday): on 01-05 its last day, no card. On 01-04 one day
     // remains, which the province's yellowAtRemainingDays 1 lights yellow.
@@ -185,13 +185,13 @@ describe('integration: downward policy (policy reaching a county)', function () 
 
   it('reaches a quiet county with its next sync: with no batch due it asks the city for the bundle', async () => {
     province.setNow('2026-11-21T10:00:00+08:00');
-    expect((await province.api('PUT', '/api/v1/policy', POLICY_2)).body).to.deep.include({ ...POLICY_2, issuer: PROVINCE, signedAt: '2026-11-21T02:00:00.000Z' });
+    expect((await province.api('PUT', '/api/v1/policy', POLICY_2)).body).to.deep.include({ ...POLICY_2, issuer: PROVINCE, signedAt: '2026-11-21T10:00:00.000+08:00' });
     const cityRun = await sync(city); // forwards the county's first batch, so a batch is due
     expect(cityRun.policies.applied).to.deep.equal([{ kind: 'timePolicy', year: null, version: 2 }]);
     const countyRun = await sync(county);
     expect([countyRun.built, countyRun.delivered]).to.deep.equal([null, 0]);
     expect(countyRun.policies).to.deep.include({ via: 'pull', error: null, applied: [{ kind: 'timePolicy', year: null, version: 2 }] });
-    expect(await policyOf(county)).to.deep.include({ ...POLICY_2, issuer: PROVINCE, signedAt: '2026-11-21T02:00:00.000Z' });
+    expect(await policyOf(county)).to.deep.include({ ...POLICY_2, issuer: PROVINCE, signedAt: '2026-11-21T10:00:00.000+08:00' });
     // PD-1 on 01-01 (2 counting days left: 01-04, 01-05) is yellow under yellowAtRemainingDays 2.
     expect((await pd1('2027-01-01T10:00:00+08:00')).light).to.equal('yellow');
 
@@ -281,7 +281,7 @@ describe('integration: downward policy (policy reaching a county)', function () 
     it('takes the genuine bundle afterwards', async () => {
       const run = await sync(county);
       expect(run.policies).to.deep.include({ error: null, applied: [{ kind: 'timePolicy', year: null, version: 3 }] });
-      expect(await policyOf(county)).to.deep.include({ ...POLICY_3, issuer: PROVINCE, signedAt: '2026-11-22T02:00:00.000Z' });
+      expect(await policyOf(county)).to.deep.include({ ...POLICY_3, issuer: PROVINCE, signedAt: '2026-11-22T10:00:00.000+08:00' });
       expect((await pd1('2027-01-07T10:00:00+08:00')).cards).to.deep.equal([yellowCard('2027-01-06')]);
     });
   });
@@ -300,7 +300,7 @@ describe('integration: downward policy (policy reaching a county)', function () 
       expect(cityRun.policies).to.deep.include({ via: 'pull', error: null, applied: [{ kind: 'calendar', year: 2027, version: 2 }] });
       const countyRun = await sync(county);
       expect(countyRun.policies).to.deep.include({ via: 'pull', error: null, applied: [{ kind: 'calendar', year: 2027, version: 2 }] });
-      expect((await calendarOf(county, 2027)).body).to.deep.include({ holidays: calendar.holidays, issuer: PROVINCE, kid: newKid, signedAt: '2026-11-23T02:00:00.000Z' });
+      expect((await calendarOf(county, 2027)).body).to.deep.include({ holidays: calendar.holidays, issuer: PROVINCE, kid: newKid, signedAt: '2026-11-23T10:00:00.000+08:00' });
       // The policy signed under the old key stays in force and keeps its provenance.
       expect(await policyOf(county)).to.deep.include({ ...POLICY_3, kid: provinceKid });
       // 01-04 is a holiday now: PD-1 counts 12-29, 12-30, 12-31, 01-05, 01-06.

@@ -4,6 +4,7 @@
  * template to a loopback HTTP receiver, retries with every attempt recorded, permanent failures,
  * the alert left alone, and pending notifications queued again when the jobs start.
  */
+import { isoLocal } from '../../node/core/instants.ts';
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
@@ -202,7 +203,7 @@ describe('integration: notifications', function () {
       for (const answer of done) {
         expect(answer.body.attemptLog).to.have.length(1);
         expect(answer.body.attemptLog[0]).to.deep.include({ attempt: 1, ok: true, error: null });
-        expect(answer.body.sentAt).to.equal(NOW.toISOString());
+        expect(answer.body.sentAt).to.equal(isoLocal(NOW));
       }
       const subject = `督办单 ${alert.noticeNo}: 办件 CASE-OK-1 严重超期 (红牌), 请于 2026-03-09 前说明理由并整改`;
       expect(done[0]!.body.subject).to.equal(subject);
@@ -227,7 +228,7 @@ describe('integration: notifications', function () {
           id: alert.id, caseNo: 'CASE-OK-1', rule: 'RED_CARD', status: 'notified', noticeNo: alert.noticeNo,
           noticeDemand: '请说明超期原因并于期限内办结', noticeDueOn: '2026-03-09', message: alert.message,
         },
-        sentAt: NOW.toISOString(),
+        sentAt: isoLocal(NOW),
       });
 
       // SMS: phone and text URL-encoded in the URL, JSON-escaped in the body.

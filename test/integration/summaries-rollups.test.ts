@@ -21,7 +21,8 @@ import { errorRenderer } from '../../node/http/error-renderer.ts';
 import type { RequestState } from '../../node/http/state.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 import { applySummaries, queryRollups, subtreeCodes, type RollupGroup } from '../../federation/rollups/rollup-store.ts';
-import { rollupRouter } from '../../federation/rollups/rollup-routes.ts';
+import { rollupRoutes } from '../../federation/rollups/rollup-routes.ts';
+import { routerOf } from '../../node/core/route-contract.ts';
 import {
   LIGHT_COUNTS, SUMMARY_COUNTS, addCounts, countsOf, zeroCounts, type SummaryCounts, type SummaryRow,
 } from '../../federation/rollups/summary-row.ts';
@@ -309,9 +310,7 @@ describe('integration: own summaries and rollups (PROTOCOL.md "Summaries and rol
         // The route as the node mounts it, on the city's registry: self = 610200.
         const app = new Koa<RequestState>();
         app.use(errorRenderer());
-        const api = new Router<RequestState>({ prefix: '/api/v1' });
-        const router = rollupRouter({ sql, self: { code: CITY } });
-        api.use(router.routes(), router.allowedMethods());
+        const api = routerOf(rollupRoutes({ sql, self: { code: CITY } }), '/api/v1');
         app.use(api.routes()).use(api.allowedMethods());
         server = await new Promise((resolve) => {
           const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -424,7 +424,7 @@ describe('integration: verdicts through the API (DESIGN.md section 3)', function
       //      V-GREEN (green), V-OPEN-PAUSE (paused).
       // TAX: V-SAT, V-CAL3, V-IMM-LATE (red, both cards), V-YELLOW (yellow).
       expect(answer.body).to.deep.equal({
-        at: '2026-03-05T02:00:00.000Z',
+        at: '2026-03-05T10:00:00.000+08:00',
         date: '2026-03-05',
         overall: { open: 13, green: 1, yellow: 1, red: 10, paused: 1, yellowCards: 10, redCards: 9 },
         departments: [
@@ -437,7 +437,7 @@ describe('integration: verdicts through the API (DESIGN.md section 3)', function
     it('count the cases of a past instant as they stood then', async () => {
       // T0: V-SF25 red (both cards), V-ND25 green, V-ND25L red (yellow card 10-09; red only on 10-13).
       expect((await node.api('GET', `/api/v1/board?at=${q(T0)}`)).body).to.deep.equal({
-        at: '2025-10-10T02:00:00.000Z',
+        at: '2025-10-10T10:00:00.000+08:00',
         date: '2025-10-10',
         overall: { open: 3, green: 1, yellow: 0, red: 2, paused: 0, yellowCards: 2, redCards: 1 },
         departments: [{ departmentCode: MKT, open: 3, green: 1, yellow: 0, red: 2, paused: 0, yellowCards: 2, redCards: 1 }],
@@ -445,7 +445,7 @@ describe('integration: verdicts through the API (DESIGN.md section 3)', function
       // T2: MKT V-SF25 red (both cards), V-SF26-A..D green, V-PAUSE paused; TAX V-SAT and V-CAL3 red
       // without overdue days, V-IMM-LATE red with a yellow card (overdue Saturday 02-14).
       expect((await node.api('GET', `/api/v1/board?at=${q(T2)}`)).body).to.deep.equal({
-        at: '2026-02-20T02:00:00.000Z',
+        at: '2026-02-20T10:00:00.000+08:00',
         date: '2026-02-20',
         overall: { open: 9, green: 4, yellow: 0, red: 4, paused: 1, yellowCards: 2, redCards: 1 },
         departments: [

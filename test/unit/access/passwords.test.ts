@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { AppError } from '../../../node/http/errors.ts';
+import { AppError } from '../../../node/core/errors.ts';
 import { assertPasswordPolicy, hashPassword, passwordProblems, verifyAgainstDummy, verifyPassword } from '../../../node/access/passwords.ts';
 
 describe('access: passwords', function () {

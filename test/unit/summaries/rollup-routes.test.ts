@@ -10,7 +10,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorRenderer } from '../../../node/http/error-renderer.ts';
 import type { RequestState } from '../../../node/http/state.ts';
-import { rollupRouter, type RollupRouteDeps } from '../../../federation/rollups/rollup-routes.ts';
+import { rollupRoutes, type RollupRouteDeps } from '../../../federation/rollups/rollup-routes.ts';
+import { routerOf } from '../../../node/core/route-contract.ts';
 import { SUMMARY_COUNTS, zeroCounts } from '../../../federation/rollups/summary-row.ts';
 import type { SqlRunner } from '../../../federation/sql-runner.ts';
 
@@ -51,9 +52,7 @@ function fakeSql(statements: Statement[], sums: Record<string, unknown>[]): SqlR
 async function serve(deps: RollupRouteDeps, servers: Server[]): Promise<string> {
   const app = new Koa<RequestState>();
   app.use(errorRenderer());
-  const api = new Router<RequestState>({ prefix: '/api/v1' });
-  const router = rollupRouter(deps);
-  api.use(router.routes(), router.allowedMethods());
+  const api = routerOf(rollupRoutes(deps), '/api/v1');
   app.use(api.routes()).use(api.allowedMethods());
   const server: Server = await new Promise((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -130,13 +129,5 @@ describe('GET /api/v1/rollups (fake database)', () => {
       expect(answer.body.error.details.field, node).to.equal('node');
       expect(statements.some((s) => s.text.includes('FROM rollup_summaries')), node).to.equal(false);
     }
-  });
-
-  it('throws the error the node passes in', async () => {
-    const badRequest = (field: string, problem: string) => Object.assign(new Error(`bad ${field}`), { status: 422, expose: true, code: 'CUSTOM_BAD', details: { field, problem } });
-    const custom = await serve({ sql, self: { code: SELF }, badRequest }, servers);
-    const answer = await get('from=2026-03-01&to=2026-03-31&groupBy=day', custom);
-    expect(answer.status).to.equal(422);
-    expect(answer.body.error).to.deep.equal({ code: 'CUSTOM_BAD', message: 'bad groupBy', details: { field: 'groupBy', problem: 'must be one of node, department, item' } });
   });
 });
