@@ -37,42 +37,58 @@ export interface DueCase {
 }
 
 interface DueCaseRow extends Omit<DueCase, 'events' | 'alerts'> {
+  due_key: string;
   /** [payload, received_at as epoch ms] per event, or null. */
   events: [StoredEvent, number][] | null;
   /** [id, rule, status, revoked_by, notice_no] per alert, or null. */
   alerts: [string, string, AlertStatus, string | null, string | null][] | null;
 }
 
+/** Where a claim stopped in the schedule's (due_at, case_no) order; due_at as PostgreSQL writes it. */
+export interface DueKey {
+  due_at: string;
+  case_no: string;
+}
+
 /**
  * Locks and answers up to `limit` cases due by `at` (only among `caseNos` when given), earliest
  * first, each with its events and its alerts (locked too), in one statement. Rows another sweep
- * holds are skipped, so two sweeps never evaluate a case at once.
+ * holds are skipped, so two sweeps never evaluate a case at once. With `after`, only rows past
+ * that key: the next chunk of one sweep starts where the chunk before it (still open, its rows
+ * locked) stopped instead of stepping over its rows; anything due before the key that this run
+ * does not reach stays due for the next sweep.
  *
  * The events come as one JSON document per case (json_agg of the stored payloads, which is the
  * text the payloads would be sent as anyway) and the received instants as epoch milliseconds,
  * formatted here: exactly what to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') gives, for less work.
  */
-export async function claimDueCases(em: EntityManager, at: Date, limit: number, caseNos: readonly string[] | null): Promise<DueCase[]> {
+export async function claimDueCases(
+  em: EntityManager, at: Date, limit: number, caseNos: readonly string[] | null, after: DueKey | null = null,
+): Promise<{ cases: DueCase[]; last: DueKey | null }> {
+  const params: unknown[] = [at, limit];
+  const filters: string[] = [];
+  if (caseNos) filters.push(`AND s.case_no = ANY($${params.push([...caseNos])}::text[])`);
+  if (after) filters.push(`AND (s.due_at, s.case_no) > ($${params.push(after.due_at)}::timestamptz, $${params.push(after.case_no)}::text COLLATE "C")`);
+  // The schedule rows are locked before the cases are read, so rows skipped cost no case lookup.
   // sweep_schedule.case_no is collated "C"; case_events.case_no is not, so its index needs the default collation.
   const rows = await query<DueCaseRow>(em, `WITH due AS MATERIALIZED (
-      SELECT s.case_no, s.due_at, s.reason, c.status, c.item_code, c.department_code, c.limit_days, c.limit_unit
-      FROM sweep_schedule s LEFT JOIN cases c ON c.case_no = s.case_no
-      WHERE s.due_at <= $1 ${caseNos ? 'AND s.case_no = ANY($3::text[])' : ''}
+      SELECT s.case_no, s.due_at, s.reason FROM sweep_schedule s
+      WHERE s.due_at <= $1 ${filters.join(' ')}
       ORDER BY s.due_at, s.case_no LIMIT $2
-      FOR UPDATE OF s SKIP LOCKED),
+      FOR UPDATE SKIP LOCKED),
     held AS MATERIALIZED (
       SELECT a.id, a.case_no, a.rule, a.status, a.revoked_by, a.notice_no FROM alerts a
       WHERE a.case_no = ANY (ARRAY(SELECT case_no FROM due)) ORDER BY a.id FOR UPDATE OF a),
     held_by_case AS (
       SELECT case_no, json_agg(json_build_array(id::text, rule, status, revoked_by, notice_no) ORDER BY id) AS alerts
       FROM held GROUP BY case_no)
-    SELECT d.case_no, d.reason, d.status, d.item_code, d.department_code, d.limit_days, d.limit_unit,
+    SELECT d.case_no, d.due_at::text AS due_key, d.reason, c.status, c.item_code, c.department_code, c.limit_days, c.limit_unit,
       (SELECT json_agg(json_build_array(e.payload, floor(extract(epoch FROM e.received_at) * 1000)) ORDER BY e.seq)
         FROM case_events e WHERE e.case_no = d.case_no COLLATE "default") AS events,
       h.alerts
-    FROM due d LEFT JOIN held_by_case h ON h.case_no = d.case_no
-    ORDER BY d.due_at, d.case_no`, caseNos ? [at, limit, [...caseNos]] : [at, limit]);
-  return rows.map((row) => ({
+    FROM due d LEFT JOIN cases c ON c.case_no = d.case_no LEFT JOIN held_by_case h ON h.case_no = d.case_no
+    ORDER BY d.due_at, d.case_no`, params);
+  const cases = rows.map((row): DueCase => ({
     case_no: row.case_no,
     reason: row.reason,
     status: row.status,
@@ -85,6 +101,8 @@ export async function claimDueCases(em: EntityManager, at: Date, limit: number, 
       id: Number(id), case_no: row.case_no, rule, status, revoked_by: revokedBy, notice_no: noticeNo,
     })),
   }));
+  const lastRow = rows.at(-1);
+  return { cases, last: lastRow ? { due_at: lastRow.due_key, case_no: lastRow.case_no } : null };
 }
 
 /** What the rules need of the items, by item code. */

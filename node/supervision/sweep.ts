@@ -21,7 +21,7 @@ import { DUE_REASON_LABELS, type DueReason } from './sweep-schedule.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
 import {
   claimDueCases, claimOverdueNotices, insertTransitions, loadRuleItems, updateAlertStatuses, writeChunk,
-  type ChunkWrites, type DueCase, type HeldAlert, type NewAlertRow, type TransitionRow,
+  type ChunkWrites, type DueCase, type DueKey, type HeldAlert, type NewAlertRow, type TransitionRow,
 } from './sweep-store.ts';
 
 export interface SweepDeps {
@@ -72,14 +72,15 @@ export async function runSweep(em: EntityManager, deps: SweepDeps, at: Date, opt
   const result: SweepResult = { at: at.toISOString(), checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, escalated: 0, chunks: 0 };
   const chunk = options.chunk ?? DEFAULT_CHUNK;
   const items = new Map<string, RuleItem | null>();
-  const start = (previous: Promise<unknown>): RunningChunk => startChunk(em, deps, at, chunk, options.caseNos ?? null, items, previous);
-  let current = start(Promise.resolve());
+  const start = (previous: Promise<unknown>, after: DueKey | null): RunningChunk =>
+    startChunk(em, deps, at, chunk, options.caseNos ?? null, items, previous, after);
+  let current = start(Promise.resolve(), null);
   for (;;) {
     let next: RunningChunk | null = null;
     try {
       const claimed = await current.claimed;
       // A full chunk may have more behind it: claim that while this one is judged.
-      if (claimed === chunk) next = start(current.outcome);
+      if (claimed.count === chunk) next = start(current.outcome, claimed.last);
       const outcome = await current.outcome;
       if (outcome.notifications.length > 0) await deps.notifier?.enqueue(outcome.notifications);
       if (outcome.checked === 0) break;
@@ -112,8 +113,8 @@ interface ChunkOutcome {
 }
 
 interface RunningChunk {
-  /** How many cases the chunk claimed, once it has read them. */
-  claimed: Promise<number>;
+  /** How many cases the chunk claimed and the last one's key, once it has read them. */
+  claimed: Promise<{ count: number; last: DueKey | null }>;
   /** What it did, once committed. */
   outcome: Promise<ChunkOutcome>;
 }
@@ -121,18 +122,18 @@ interface RunningChunk {
 /** Starts one chunk's transaction: claim and read now, judge, then write once `previous` committed. */
 function startChunk(
   em: EntityManager, deps: SweepDeps, at: Date, chunk: number, caseNos: readonly string[] | null,
-  items: Map<string, RuleItem | null>, previous: Promise<unknown>,
+  items: Map<string, RuleItem | null>, previous: Promise<unknown>, after: DueKey | null,
 ): RunningChunk {
-  let claimed!: (count: number) => void;
-  const claimedCount = new Promise<number>((resolve) => {
+  let claimed!: (claim: { count: number; last: DueKey | null }) => void;
+  const claimedCount = new Promise<{ count: number; last: DueKey | null }>((resolve) => {
     claimed = resolve;
   });
   const outcome = em.fork().transactional(async (tx) => {
     await execute(tx, 'SET LOCAL jit = off');
     // A rule change waits for the chunk (and marks its cases due again when it commits).
     await lockRulesShared(tx);
-    const due = await claimDueCases(tx, at, chunk, caseNos);
-    claimed(due.length);
+    const { cases: due, last } = await claimDueCases(tx, at, chunk, caseNos, after);
+    claimed({ count: due.length, last });
     const none: ChunkOutcome = { checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, notifications: [] };
     if (due.length === 0) {
       await previous;
@@ -146,7 +147,7 @@ function startChunk(
     return writeJudged(tx, deps, at, judged);
   });
   // A chunk that fails before its claim answers settles `claimed` too (the outcome carries the error).
-  outcome.catch(() => claimed(0));
+  outcome.catch(() => claimed({ count: 0, last: null }));
   return { claimed: claimedCount, outcome };
 }
 
