@@ -114,4 +114,17 @@ describe('integration: the sweep in overlapping chunks', function () {
     expect(all.notices).to.deep.equal(noticeNumbers(CASES + 1, 2 * CASES));
     expect(await dueAt('CF', FRIDAY)).to.deep.equal([]);
   });
+
+  it('gives the rules each event\'s received instant as stored, in the text the node writes instants in', async () => {
+    // Accepted Monday 10:00, received Tuesday 18:00:00.123: after Tuesday's 17:00, so a late report.
+    node.setNow('2026-03-03T18:00:00.123+08:00');
+    await postAccepted(node, [accepted('CL-1', MON, 'IT-3', 'GA')]);
+    node.setNow(MON);
+    expect(await runSweep(orm.em.fork(), deps(null), FRIDAY, { chunk: 2 })).to.deep.include({ checked: 1 });
+    const [row] = await withClient(node.database.url, async (client) => (await client.query<{ details: Record<string, unknown>; stored: string }>(`SELECT a.details,
+        to_char(e.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS stored
+      FROM alerts a JOIN case_events e ON e.case_no = a.case_no WHERE a.case_no = 'CL-1' AND a.rule = 'LATE_REPORT'`)).rows);
+    expect(row?.stored).to.equal('2026-03-03T10:00:00.123Z');
+    expect(row?.details).to.deep.include({ receivedAt: row?.stored, reportBy: '2026-03-02T17:00:00+08:00' });
+  });
 });
