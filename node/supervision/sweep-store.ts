@@ -5,61 +5,11 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../core/db.ts';
-import { isoSql } from '../cases/case-store.ts';
 import type { StoredEvent } from '../cases/event-content.ts';
 import type { ItemFee } from '../catalog/item.entity.ts';
 import type { LimitUnit, Stage } from '../cases/case-event.ts';
 import type { ReceivedEvent, RuleItem } from './rules/rule-types.ts';
 import type { AlertStatus } from './alert-workflow.ts';
-
-export interface DueCase {
-  case_no: string;
-  /** Why it is due besides time ('events,calendar' ...), or null. */
-  reason: string | null;
-  status: string | null;
-  item_code: string | null;
-  department_code: string | null;
-  limit_days: number | null;
-  limit_unit: LimitUnit | null;
-}
-
-/**
- * Locks and answers up to `limit` cases due by `at` (only among `caseNos` when given), earliest
- * first. Rows another sweep holds are skipped, so two sweeps never evaluate a case at once.
- */
-export async function claimDueCases(em: EntityManager, at: Date, limit: number, caseNos: readonly string[] | null): Promise<DueCase[]> {
-  return query<DueCase>(em, `SELECT s.case_no, s.reason, c.status, c.item_code, c.department_code, c.limit_days, c.limit_unit
-    FROM sweep_schedule s LEFT JOIN cases c ON c.case_no = s.case_no
-    WHERE s.due_at <= $1 ${caseNos ? 'AND s.case_no = ANY($3::text[])' : ''}
-    ORDER BY s.due_at, s.case_no LIMIT $2
-    FOR UPDATE OF s SKIP LOCKED`, caseNos ? [at, limit, [...caseNos]] : [at, limit]);
-}
-
-/** Every event of the cases with the instant it was received, by case. */
-export async function loadReceivedEvents(em: EntityManager, caseNos: readonly string[]): Promise<Map<string, ReceivedEvent[]>> {
-  const byCase = new Map<string, ReceivedEvent[]>();
-  if (caseNos.length === 0) return byCase;
-  // One index lookup per case (see case-store loadCaseEvents for why the lateral OFFSET 0).
-  const rows = await query<{ payload: StoredEvent; received_at: string }>(em, `SELECT e.payload, ${isoSql('e.received_at')} AS received_at
-    FROM unnest($1::text[]) AS c(case_no)
-    CROSS JOIN LATERAL (SELECT payload, received_at, seq FROM case_events WHERE case_no = c.case_no OFFSET 0) AS e
-    ORDER BY e.seq`, [[...caseNos]]);
-  for (const row of rows) {
-    const entry: ReceivedEvent = { event: row.payload, receivedAt: row.received_at };
-    const list = byCase.get(row.payload.caseNo);
-    if (list) list.push(entry);
-    else byCase.set(row.payload.caseNo, [entry]);
-  }
-  return byCase;
-}
-
-/** What the rules need of the items, by item code. */
-export async function loadRuleItems(em: EntityManager, itemCodes: readonly string[]): Promise<Map<string, RuleItem>> {
-  if (itemCodes.length === 0) return new Map();
-  const rows = await query<{ item_code: string; department_code: string; fees: ItemFee[]; stages: Stage[] }>(em,
-    'SELECT item_code, department_code, fees, stages FROM items WHERE item_code = ANY($1::text[])', [[...itemCodes]]);
-  return new Map(rows.map((row) => [row.item_code, { itemCode: row.item_code, departmentCode: row.department_code, fees: row.fees, stages: row.stages }]));
-}
 
 export interface HeldAlert {
   id: number;
@@ -70,11 +20,97 @@ export interface HeldAlert {
   notice_no: string | null;
 }
 
-export async function loadAlertsOfCases(em: EntityManager, caseNos: readonly string[]): Promise<HeldAlert[]> {
-  if (caseNos.length === 0) return [];
-  const rows = await query<HeldAlert & { id: string }>(em, `SELECT id::text, case_no, rule, status, revoked_by, notice_no
-    FROM alerts WHERE case_no = ANY($1::text[]) ORDER BY id FOR UPDATE`, [[...caseNos]]);
-  return rows.map((row) => ({ ...row, id: Number(row.id) }));
+/** A claimed case with what the rules need of it: its schedule reason, its cached row, its events and its alerts. */
+export interface DueCase {
+  case_no: string;
+  /** Why it is due besides time ('events,calendar' ...), or null. */
+  reason: string | null;
+  status: string | null;
+  item_code: string | null;
+  department_code: string | null;
+  limit_days: number | null;
+  limit_unit: LimitUnit | null;
+  /** Every event of the case with the instant it was received, in the order they were stored. */
+  events: ReceivedEvent[];
+  /** The case's alerts (locked), by id. */
+  alerts: HeldAlert[];
+}
+
+interface DueCaseRow extends Omit<DueCase, 'events' | 'alerts'> {
+  due_key: string;
+  /** [payload, received_at as epoch ms] per event, or null. */
+  events: [StoredEvent, number][] | null;
+  /** [id, rule, status, revoked_by, notice_no] per alert, or null. */
+  alerts: [string, string, AlertStatus, string | null, string | null][] | null;
+}
+
+/** Where a claim stopped in the schedule's (due_at, case_no) order; due_at as PostgreSQL writes it. */
+export interface DueKey {
+  due_at: string;
+  case_no: string;
+}
+
+/**
+ * Locks and answers up to `limit` cases due by `at` (only among `caseNos` when given), earliest
+ * first, each with its events and its alerts (locked too), in one statement. Rows another sweep
+ * holds are skipped, so two sweeps never evaluate a case at once. With `after`, only rows past
+ * that key: the next chunk of one sweep starts where the chunk before it (still open, its rows
+ * locked) stopped instead of stepping over its rows; anything due before the key that this run
+ * does not reach stays due for the next sweep.
+ *
+ * The events come as one JSON document per case (json_agg of the stored payloads, which is the
+ * text the payloads would be sent as anyway) and the received instants as epoch milliseconds,
+ * formatted here: exactly what to_char(... 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') gives, for less work.
+ */
+export async function claimDueCases(
+  em: EntityManager, at: Date, limit: number, caseNos: readonly string[] | null, after: DueKey | null = null,
+): Promise<{ cases: DueCase[]; last: DueKey | null }> {
+  const params: unknown[] = [at, limit];
+  const filters: string[] = [];
+  if (caseNos) filters.push(`AND s.case_no = ANY($${params.push([...caseNos])}::text[])`);
+  if (after) filters.push(`AND (s.due_at, s.case_no) > ($${params.push(after.due_at)}::timestamptz, $${params.push(after.case_no)}::text COLLATE "C")`);
+  // The schedule rows are locked before the cases are read, so rows skipped cost no case lookup.
+  // sweep_schedule.case_no is collated "C"; case_events.case_no is not, so its index needs the default collation.
+  const rows = await query<DueCaseRow>(em, `WITH due AS MATERIALIZED (
+      SELECT s.case_no, s.due_at, s.reason FROM sweep_schedule s
+      WHERE s.due_at <= $1 ${filters.join(' ')}
+      ORDER BY s.due_at, s.case_no LIMIT $2
+      FOR UPDATE SKIP LOCKED),
+    held AS MATERIALIZED (
+      SELECT a.id, a.case_no, a.rule, a.status, a.revoked_by, a.notice_no FROM alerts a
+      WHERE a.case_no = ANY (ARRAY(SELECT case_no FROM due)) ORDER BY a.id FOR UPDATE OF a),
+    held_by_case AS (
+      SELECT case_no, json_agg(json_build_array(id::text, rule, status, revoked_by, notice_no) ORDER BY id) AS alerts
+      FROM held GROUP BY case_no)
+    SELECT d.case_no, d.due_at::text AS due_key, d.reason, c.status, c.item_code, c.department_code, c.limit_days, c.limit_unit,
+      (SELECT json_agg(json_build_array(e.payload, floor(extract(epoch FROM e.received_at) * 1000)) ORDER BY e.seq)
+        FROM case_events e WHERE e.case_no = d.case_no COLLATE "default") AS events,
+      h.alerts
+    FROM due d LEFT JOIN cases c ON c.case_no = d.case_no LEFT JOIN held_by_case h ON h.case_no = d.case_no
+    ORDER BY d.due_at, d.case_no`, params);
+  const cases = rows.map((row): DueCase => ({
+    case_no: row.case_no,
+    reason: row.reason,
+    status: row.status,
+    item_code: row.item_code,
+    department_code: row.department_code,
+    limit_days: row.limit_days,
+    limit_unit: row.limit_unit,
+    events: (row.events ?? []).map(([event, receivedMs]) => ({ event, receivedAt: new Date(receivedMs).toISOString() })),
+    alerts: (row.alerts ?? []).map(([id, rule, status, revokedBy, noticeNo]) => ({
+      id: Number(id), case_no: row.case_no, rule, status, revoked_by: revokedBy, notice_no: noticeNo,
+    })),
+  }));
+  const lastRow = rows.at(-1);
+  return { cases, last: lastRow ? { due_at: lastRow.due_key, case_no: lastRow.case_no } : null };
+}
+
+/** What the rules need of the items, by item code. */
+export async function loadRuleItems(em: EntityManager, itemCodes: readonly string[]): Promise<Map<string, RuleItem>> {
+  if (itemCodes.length === 0) return new Map();
+  const rows = await query<{ item_code: string; department_code: string; fees: ItemFee[]; stages: Stage[] }>(em,
+    'SELECT item_code, department_code, fees, stages FROM items WHERE item_code = ANY($1::text[])', [[...itemCodes]]);
+  return new Map(rows.map((row) => [row.item_code, { itemCode: row.item_code, departmentCode: row.department_code, fees: row.fees, stages: row.stages }]));
 }
 
 export interface NewAlertRow {
@@ -93,21 +129,6 @@ export interface NewAlertRow {
   notice_due_on: string | null;
 }
 
-/** Inserts alerts raised at `at`; answers the new rows' ids by case and rule. */
-export async function insertAlerts(em: EntityManager, rows: readonly NewAlertRow[], at: Date): Promise<{ id: number; case_no: string; rule: string; status: AlertStatus }[]> {
-  if (rows.length === 0) return [];
-  const inserted = await query<{ id: string; case_no: string; rule: string; status: AlertStatus }>(em, `INSERT INTO alerts
-      (case_no, rule, rule_version, department_code, item_code, status, found_at, raised_at, message, details,
-       appeal_due_on, notice_no, notice_demand, notice_issued_at, notice_due_on, updated_at)
-    SELECT r.case_no, r.rule, r.rule_version, r.department_code, r.item_code, r.status, r.found_at, $2, r.message, r.details,
-       r.appeal_due_on, r.notice_no, r.notice_demand, CASE WHEN r.notice_no IS NULL THEN NULL ELSE $2::timestamptz END, r.notice_due_on, $2
-    FROM json_to_recordset($1::json) AS r(case_no text, rule text, rule_version int, department_code text, item_code text,
-      status text, found_at timestamptz, message text, details jsonb, appeal_due_on date, notice_no text, notice_demand text, notice_due_on date)
-    ON CONFLICT (case_no, rule) DO NOTHING
-    RETURNING id::text, case_no, rule, status`, [JSON.stringify(rows), at]);
-  return inserted.map((row) => ({ ...row, id: Number(row.id) }));
-}
-
 export interface TransitionRow {
   alert_id: number;
   from_status: AlertStatus | null;
@@ -124,7 +145,7 @@ export async function insertTransitions(em: EntityManager, rows: readonly Transi
   if (rows.length === 0) return;
   await execute(em, `INSERT INTO alert_transitions (alert_id, from_status, to_status, action, actor, reason, data, request_id, at)
     SELECT r.alert_id, r.from_status, r.to_status, r.action, r.actor, r.reason, r.data, r.request_id, $2
-    FROM json_to_recordset($1::json) AS r(alert_id bigint, from_status text, to_status text, action text, actor text,
+    FROM jsonb_to_recordset($1::jsonb) AS r(alert_id bigint, from_status text, to_status text, action text, actor text,
       reason text, data jsonb, request_id text)`, [JSON.stringify(rows), at]);
 }
 
@@ -133,19 +154,74 @@ export async function updateAlertStatuses(em: EntityManager, rows: readonly { id
   if (rows.length === 0) return;
   await execute(em, `UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
       closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $2::timestamptz ELSE NULL END, updated_at = $2
-    FROM json_to_recordset($1::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+    FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, status text, revoked_by text, revoked_reason text)
     WHERE a.id = r.id`, [JSON.stringify(rows), at]);
 }
 
-/** Sets each swept case's next due instant, or removes it from the schedule when nothing lies ahead. */
-export async function reschedule(em: EntityManager, next: readonly { case_no: string; due_at: string | null }[]): Promise<void> {
-  const later = next.filter((row) => row.due_at !== null);
-  const done = next.filter((row) => row.due_at === null).map((row) => row.case_no);
-  if (later.length > 0) {
-    await execute(em, `UPDATE sweep_schedule AS s SET due_at = r.due_at, reason = NULL
-      FROM json_to_recordset($1::json) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no`, [JSON.stringify(later)]);
-  }
-  if (done.length > 0) await execute(em, 'DELETE FROM sweep_schedule WHERE case_no = ANY($1::text[])', [done]);
+/** What one chunk writes: its new alerts, the changes to alerts it held, and each case's next due instant. */
+export interface ChunkWrites {
+  /** In the order their ids are to be drawn; a card's notice fields are set. */
+  raise: readonly NewAlertRow[];
+  /** Status changes of held alerts (revocations, reinstatements). */
+  statusChanges: readonly { id: number; status: AlertStatus; revoked_by: string | null; revoked_reason: string | null }[];
+  /** Transitions of held alerts, in order; the new alerts' 'raise' (and 'notify') transitions follow them. */
+  transitions: readonly TransitionRow[];
+  /** Each swept case's next due instant; null drops it from the schedule. */
+  next: readonly { case_no: string; due_at: string | null }[];
+}
+
+/**
+ * Writes a chunk at `at` in one statement: inserts the new alerts (a case and rule that already
+ * has one is left alone), appends the held alerts' transitions and then, per new alert, its
+ * 'raise' transition ({ruleVersion, foundAt}) and for a card its 'notify' transition ({noticeNo,
+ * demand, dueOn}), sets the held alerts' statuses (closedAt follows the status) and the next due
+ * instants. Answers the new alerts' ids in the order of `raise`, with whether each carries a notice.
+ */
+export async function writeChunk(em: EntityManager, writes: ChunkWrites, at: Date): Promise<{ id: number; notice: boolean }[]> {
+  const raise = writes.raise.map((row, ord) => ({ ord, ...row }));
+  const later = writes.next.filter((row) => row.due_at !== null);
+  const done = writes.next.filter((row) => row.due_at === null).map((row) => row.case_no);
+  // json (not jsonb) parameters: parsed once, by json_to_recordset, instead of twice.
+  const rows = await query<{ id: string; notice: boolean }>(em, `WITH new_alert AS (
+      SELECT * FROM json_to_recordset($1::json) AS r(ord int, case_no text, rule text, rule_version int, department_code text,
+        item_code text, status text, found_at text, message text, details jsonb, appeal_due_on date, notice_no text,
+        notice_demand text, notice_due_on text)),
+    inserted AS (
+      INSERT INTO alerts (case_no, rule, rule_version, department_code, item_code, status, found_at, raised_at, message, details,
+        appeal_due_on, notice_no, notice_demand, notice_issued_at, notice_due_on, updated_at)
+      SELECT r.case_no, r.rule, r.rule_version, r.department_code, r.item_code, r.status, r.found_at::timestamptz, $5, r.message,
+        r.details, r.appeal_due_on, r.notice_no, r.notice_demand, CASE WHEN r.notice_no IS NULL THEN NULL ELSE $5::timestamptz END,
+        r.notice_due_on::date, $5
+      FROM new_alert r ORDER BY r.ord
+      ON CONFLICT (case_no, rule) DO NOTHING
+      RETURNING id, case_no, rule),
+    raised AS (SELECT i.id, r.* FROM inserted i JOIN new_alert r ON r.case_no = i.case_no AND r.rule = i.rule),
+    changed AS (
+      UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
+        closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $5::timestamptz ELSE NULL END, updated_at = $5
+      FROM json_to_recordset($2::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+      WHERE a.id = r.id),
+    transitions AS (
+      INSERT INTO alert_transitions (alert_id, from_status, to_status, action, actor, reason, data, request_id, at)
+      SELECT t.alert_id, t.from_status, t.to_status, t.action, t.actor, t.reason, t.data, t.request_id, $5 FROM (
+        SELECT 0 AS part, r.ord, 0 AS step, r.alert_id, r.from_status, r.to_status, r.action, r.actor, r.reason, r.data, r.request_id
+        FROM json_to_recordset($3::json) AS r(ord int, alert_id bigint, from_status text, to_status text, action text, actor text,
+          reason text, data jsonb, request_id text)
+        UNION ALL
+        SELECT 1, ord, 0, id, NULL, 'open', 'raise', 'system', NULL, jsonb_build_object('ruleVersion', rule_version, 'foundAt', found_at), NULL
+        FROM raised
+        UNION ALL
+        SELECT 1, ord, 1, id, 'open', 'notified', 'notify', 'system', NULL,
+          jsonb_build_object('noticeNo', notice_no, 'demand', notice_demand, 'dueOn', notice_due_on), NULL
+        FROM raised WHERE notice_no IS NOT NULL) AS t
+      ORDER BY t.part, t.ord, t.step),
+    rescheduled AS (
+      UPDATE sweep_schedule AS s SET due_at = r.due_at, reason = NULL
+      FROM json_to_recordset($4::json) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no),
+    unscheduled AS (DELETE FROM sweep_schedule WHERE case_no = ANY($6::text[]))
+    SELECT id::text, notice_no IS NOT NULL AS notice FROM raised ORDER BY ord`,
+  [JSON.stringify(raise), JSON.stringify(writes.statusChanges), JSON.stringify(writes.transitions.map((row, ord) => ({ ord, ...row }))), JSON.stringify(later), at, done]);
+  return rows.map((row) => ({ id: Number(row.id), notice: row.notice }));
 }
 
 export interface DueNotice {

@@ -2,8 +2,8 @@
  * The sweep: turns findings into alerts exactly once per case and rule. It reads only cases whose
  * next due instant has come (the `sweep_schedule` index), in chunks of one transaction each, so a
  * crash in the middle loses nothing: what was committed stays swept, the rest is still due. Run
- * inside a write request (`POST /alerts/sweep`, an audit answer), each chunk is a savepoint of the
- * request's transaction and its notifications are queued once the request committed.
+ * inside a write request (`POST /alerts/sweep`), each chunk is a savepoint of the request's
+ * transaction, taken one after another, and its notifications are queued once the request committed.
  *
  * Per case: evaluate the rules at `at`; raise an alert for a finding that has none (a card's alert
  * carries its supervision notice at once); revoke, with the reason, an alert whose finding a
@@ -11,12 +11,12 @@
  * took away when its finding is back; then set the next due instant. Finally unanswered notices
  * past their due day escalate.
  */
-import { isoLocal } from '../core/instants.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import { isoFromDay, localDayOf } from '../calendar/local-date.ts';
+import { isoLocal } from '../core/instants.ts';
 import { execute } from '../core/db.ts';
-import { inTransaction, whenCommitted } from '../core/unit-of-work.ts';
+import { currentUnit, inTransaction, whenCommitted } from '../core/unit-of-work.ts';
 import { lockRulesShared, type TimeRules, type TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import { evaluateRules } from './rules/evaluate-rules.ts';
 import { CARD_RULES, type Finding, type RuleCode, type RuleItem } from './rules/rule-types.ts';
@@ -24,8 +24,8 @@ import { appealDueOn, defaultDemand, noticeDueOn, reserveNoticeNumbers } from '.
 import { DUE_REASON_LABELS, type DueReason } from './sweep-schedule.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
 import {
-  claimDueCases, claimOverdueNotices, insertAlerts, insertTransitions, loadAlertsOfCases, loadReceivedEvents, loadRuleItems,
-  reschedule, updateAlertStatuses, type DueCase, type HeldAlert, type NewAlertRow, type TransitionRow,
+  claimDueCases, claimOverdueNotices, insertTransitions, loadRuleItems, updateAlertStatuses, writeChunk,
+  type ChunkWrites, type DueCase, type DueKey, type HeldAlert, type NewAlertRow, type TransitionRow,
 } from './sweep-store.ts';
 
 export interface SweepDeps {
@@ -61,54 +61,123 @@ const SYSTEM = 'system';
 
 const isCardRule = (rule: string): boolean => (CARD_RULES as readonly string[]).includes(rule);
 
-/** Sweeps every case due by `at`, then escalates overdue notices; answers what it did. */
+/** Cases judged between two turns of the event loop, so that the next chunk's statements go out meanwhile. */
+const JUDGE_SLICE = 100;
+
+/**
+ * Sweeps every case due by `at`, then escalates overdue notices; answers what it did.
+ *
+ * Chunks overlap: while chunk n is judged and written, chunk n+1 is claimed and read in its own
+ * transaction (on another connection; SKIP LOCKED passes over chunk n's cases). Writes and commits
+ * stay in claim order: a chunk writes only once the one before it committed, and rolls back if
+ * that one failed, so notice numbers follow the claim order and a failure stops the sweep there.
+ */
 export async function runSweep(em: EntityManager, deps: SweepDeps, at: Date, options: SweepOptions = {}): Promise<SweepResult> {
   const result: SweepResult = { at: isoLocal(at), checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, escalated: 0, chunks: 0 };
   const chunk = options.chunk ?? DEFAULT_CHUNK;
   const items = new Map<string, RuleItem | null>();
+  const start = (previous: Promise<unknown>, after: DueKey | null): RunningChunk =>
+    startChunk(em, deps, at, chunk, options.caseNos ?? null, items, previous, after);
+  const inRequest = currentUnit() !== undefined;
+  let current = start(Promise.resolve(), null);
   for (;;) {
-    const outcome = await inTransaction(em, async (tx) => sweepChunk(tx, deps, at, chunk, options.caseNos ?? null, items, result));
-    if (outcome.notifications.length > 0) await whenCommitted(() => deps.notifier?.enqueue(outcome.notifications));
-    if (outcome.claimed === 0) break;
-    result.chunks += 1;
-    options.onProgress?.({ ...result });
-    if (outcome.claimed < chunk) break;
+    let next: RunningChunk | null = null;
+    try {
+      const claimed = await current.claimed;
+      // A full chunk may have more behind it: claim that while this one is judged. Not inside a
+      // request: its chunks are savepoints of the request's one connection, taken one at a time.
+      if (claimed.count === chunk && !inRequest) next = start(current.outcome, claimed.last);
+      const outcome = await current.outcome;
+      if (claimed.count === chunk && inRequest) next = start(Promise.resolve(), claimed.last);
+      if (outcome.notifications.length > 0) await whenCommitted(() => deps.notifier?.enqueue(outcome.notifications));
+      if (outcome.checked === 0) break;
+      result.checked += outcome.checked;
+      result.raised += outcome.raised;
+      result.noticesIssued += outcome.noticesIssued;
+      result.revoked += outcome.revoked;
+      result.reinstated += outcome.reinstated;
+      result.chunks += 1;
+      options.onProgress?.({ ...result });
+    } catch (error) {
+      // The chunk in flight rolls back (its predecessor failed); wait for it before answering.
+      await next?.outcome.catch(() => undefined);
+      throw error;
+    }
+    if (next === null) break;
+    current = next;
   }
   if (!options.caseNos) await escalateOverdue(em, deps, at, chunk, result);
   return result;
 }
 
 interface ChunkOutcome {
-  claimed: number;
+  checked: number;
+  raised: number;
+  noticesIssued: number;
+  revoked: number;
+  reinstated: number;
   notifications: number[];
 }
 
-async function sweepChunk(
-  tx: EntityManager, deps: SweepDeps, at: Date, chunk: number, caseNos: readonly string[] | null,
-  items: Map<string, RuleItem | null>, result: SweepResult,
-): Promise<ChunkOutcome> {
-  await execute(tx, 'SET LOCAL jit = off');
-  // A rule change waits for the chunk (and marks its cases due again when it commits).
-  await lockRulesShared(tx, deps.rules);
-  const due = await claimDueCases(tx, at, chunk, caseNos);
-  if (due.length === 0) return { claimed: 0, notifications: [] };
-  const snapshot = deps.rules.current;
-  const codes = due.map((row) => row.case_no);
-  const events = await loadReceivedEvents(tx, codes);
-  const missingItems = [...new Set(due.map((row) => row.item_code).filter((code): code is string => code !== null && !items.has(code)))];
-  const loaded = await loadRuleItems(tx, missingItems);
-  for (const code of missingItems) items.set(code, loaded.get(code) ?? null);
-  const held = new Map<string, HeldAlert>();
-  for (const alert of await loadAlertsOfCases(tx, codes)) held.set(`${alert.case_no}\u0000${alert.rule}`, alert);
+interface RunningChunk {
+  /** How many cases the chunk claimed and the last one's key, once it has read them. */
+  claimed: Promise<{ count: number; last: DueKey | null }>;
+  /** What it did, once committed. */
+  outcome: Promise<ChunkOutcome>;
+}
 
-  const raise: { row: NewAlertRow; finding: Finding }[] = [];
-  const statusChanges: { id: number; status: HeldAlert['status']; revoked_by: string | null; revoked_reason: string | null }[] = [];
-  const transitions: TransitionRow[] = [];
-  const next: { case_no: string; due_at: string | null }[] = [];
-  for (const row of due) {
+/** Starts one chunk's transaction: claim and read now, judge, then write once `previous` committed. */
+function startChunk(
+  em: EntityManager, deps: SweepDeps, at: Date, chunk: number, caseNos: readonly string[] | null,
+  items: Map<string, RuleItem | null>, previous: Promise<unknown>, after: DueKey | null,
+): RunningChunk {
+  let claimed!: (claim: { count: number; last: DueKey | null }) => void;
+  const claimedCount = new Promise<{ count: number; last: DueKey | null }>((resolve) => {
+    claimed = resolve;
+  });
+  const outcome = inTransaction(em, async (tx) => {
+    await execute(tx, 'SET LOCAL jit = off');
+    // A rule change waits for the chunk (and marks its cases due again when it commits).
+    await lockRulesShared(tx, deps.rules);
+    const { cases: due, last } = await claimDueCases(tx, at, chunk, caseNos, after);
+    claimed({ count: due.length, last });
+    const none: ChunkOutcome = { checked: 0, raised: 0, noticesIssued: 0, revoked: 0, reinstated: 0, notifications: [] };
+    if (due.length === 0) {
+      await previous;
+      return none;
+    }
+    const missingItems = [...new Set(due.map((row) => row.item_code).filter((code): code is string => code !== null && !items.has(code)))];
+    const loaded = await loadRuleItems(tx, missingItems);
+    for (const code of missingItems) items.set(code, loaded.get(code) ?? null);
+    const judged = await judgeChunk(due, items, deps.rules.current, at);
+    await previous;
+    return writeJudged(tx, deps, at, judged);
+  });
+  // A chunk that fails before its claim answers settles `claimed` too (the outcome carries the error).
+  outcome.catch(() => claimed({ count: 0, last: null }));
+  return { claimed: claimedCount, outcome };
+}
+
+interface Judged {
+  checked: number;
+  revoked: number;
+  reinstated: number;
+  raise: NewAlertRow[];
+  statusChanges: ChunkWrites['statusChanges'][number][];
+  transitions: TransitionRow[];
+  next: { case_no: string; due_at: string | null }[];
+  snapshot: TimeRulesSnapshot;
+}
+
+/** Evaluates the rules on each claimed case and decides what to raise, revoke, reinstate and when to look again. */
+async function judgeChunk(due: readonly DueCase[], items: ReadonlyMap<string, RuleItem | null>, snapshot: TimeRulesSnapshot, at: Date): Promise<Judged> {
+  const judged: Judged = { checked: due.length, revoked: 0, reinstated: 0, raise: [], statusChanges: [], transitions: [], next: [], snapshot };
+  const appealDue = appealDueOn(snapshot.calendar, localDayOf(at), snapshot.policy.appealWorkingDays);
+  for (const [index, row] of due.entries()) {
+    if (index > 0 && index % JUDGE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
     const outcome = evaluateRules({
       caseNo: row.case_no,
-      events: events.get(row.case_no) ?? [],
+      events: row.events,
       item: row.item_code ? items.get(row.item_code) ?? null : null,
       limit: row.limit_days !== null && row.limit_unit !== null ? { limitDays: row.limit_days, limitUnit: row.limit_unit } : null,
       calendar: snapshot.calendar,
@@ -117,64 +186,56 @@ async function sweepChunk(
     });
     // A next instant not after `at` would be claimed again by this very run; the rules promise later.
     const nextDue = outcome.nextDueAt !== null && Date.parse(outcome.nextDueAt) <= at.getTime() ? new Date(at.getTime() + 1).toISOString() : outcome.nextDueAt;
-    next.push({ case_no: row.case_no, due_at: nextDue });
+    judged.next.push({ case_no: row.case_no, due_at: nextDue });
+    const held = new Map(row.alerts.map((alert) => [alert.rule, alert]));
     const found = new Set<string>();
     for (const finding of outcome.findings) {
       found.add(finding.rule);
-      const alert = held.get(`${row.case_no}\u0000${finding.rule}`);
+      const alert = held.get(finding.rule);
       if (!alert) {
-        if (row.department_code !== null) raise.push({ row: newAlertRow(row, finding, snapshot, at), finding });
+        if (row.department_code !== null) judged.raise.push(newAlertRow(row, finding, appealDue));
       } else if (alert.status === 'revoked' && alert.revoked_by === SYSTEM) {
         const status = alert.notice_no === null ? 'open' : 'notified';
-        statusChanges.push({ id: alert.id, status, revoked_by: null, revoked_reason: null });
-        transitions.push(systemTransition(alert.id, 'revoked', status, 'reinstate', `重新计算后再次成立 (found again after ${reasonText(row.reason)})`));
-        result.reinstated += 1;
+        judged.statusChanges.push({ id: alert.id, status, revoked_by: null, revoked_reason: null });
+        judged.transitions.push(systemTransition(alert.id, 'revoked', status, 'reinstate', `重新计算后再次成立 (found again after ${reasonText(row.reason)})`));
+        judged.reinstated += 1;
       }
     }
     // Only a change can make a finding wrong: a case due merely because time passed keeps its alerts.
     if (row.reason === null) continue;
-    for (const alert of held.values()) {
-      if (alert.case_no !== row.case_no || found.has(alert.rule) || alert.status === 'revoked') continue;
+    for (const alert of row.alerts) {
+      if (found.has(alert.rule) || alert.status === 'revoked') continue;
       const reason = `重新计算后不再成立 (no longer found after ${reasonText(row.reason)})`;
-      statusChanges.push({ id: alert.id, status: 'revoked', revoked_by: SYSTEM, revoked_reason: reason });
-      transitions.push(systemTransition(alert.id, alert.status, 'revoked', 'revoke', reason));
-      result.revoked += 1;
+      judged.statusChanges.push({ id: alert.id, status: 'revoked', revoked_by: SYSTEM, revoked_reason: reason });
+      judged.transitions.push(systemTransition(alert.id, alert.status, 'revoked', 'revoke', reason));
+      judged.revoked += 1;
     }
   }
-
-  // Cards carry their notice from the start (numbers drawn in this transaction).
-  const cards = raise.filter(({ row }) => isCardRule(row.rule));
-  const numbers = await reserveNoticeNumbers(tx, deps.nodeCode, at, cards.length);
-  cards.forEach(({ row }, i) => {
-    row.status = 'notified';
-    row.notice_no = numbers[i]!;
-    row.notice_due_on = noticeDueOn(snapshot.calendar, at, snapshot.policy.noticeDueWorkingDays);
-    row.notice_demand = defaultDemand(row.rule as RuleCode, row.notice_due_on);
-  });
-  const inserted = await insertAlerts(tx, raise.map(({ row }) => row), at);
-  const notices: number[] = [];
-  const byKey = new Map(raise.map(({ row }) => [`${row.case_no}\u0000${row.rule}`, row]));
-  for (const alert of inserted) {
-    const row = byKey.get(`${alert.case_no}\u0000${alert.rule}`)!;
-    transitions.push(systemTransition(alert.id, null, 'open', 'raise', null, { ruleVersion: row.rule_version, foundAt: row.found_at }));
-    if (row.notice_no !== null) {
-      transitions.push(systemTransition(alert.id, 'open', 'notified', 'notify', null, { noticeNo: row.notice_no, demand: row.notice_demand, dueOn: row.notice_due_on }));
-      notices.push(alert.id);
-    }
-  }
-  await updateAlertStatuses(tx, statusChanges, at);
-  await insertTransitions(tx, transitions, at);
-  await reschedule(tx, next);
-  const notifications: number[] = [];
-  if (deps.notifier && notices.length > 0) notifications.push(...await deps.notifier.create(tx, notices, 'notice', at));
-
-  result.checked += due.length;
-  result.raised += inserted.length;
-  result.noticesIssued += notices.length;
-  return { claimed: due.length, notifications };
+  return judged;
 }
 
-function newAlertRow(row: DueCase, finding: Finding, snapshot: TimeRulesSnapshot, at: Date): NewAlertRow {
+/** Writes what a chunk judged: cards carry their notice from the start (numbers drawn in this transaction). */
+async function writeJudged(tx: EntityManager, deps: SweepDeps, at: Date, judged: Judged): Promise<ChunkOutcome> {
+  const { snapshot } = judged;
+  const cards = judged.raise.filter((row) => isCardRule(row.rule));
+  const numbers = await reserveNoticeNumbers(tx, deps.nodeCode, at, cards.length);
+  const noticeDue = noticeDueOn(snapshot.calendar, at, snapshot.policy.noticeDueWorkingDays);
+  cards.forEach((row, i) => {
+    row.status = 'notified';
+    row.notice_no = numbers[i]!;
+    row.notice_due_on = noticeDue;
+    row.notice_demand = defaultDemand(row.rule as RuleCode, noticeDue);
+  });
+  const inserted = await writeChunk(tx, judged, at);
+  const notices = inserted.filter((alert) => alert.notice).map((alert) => alert.id);
+  const notifications: number[] = [];
+  if (deps.notifier && notices.length > 0) notifications.push(...await deps.notifier.create(tx, notices, 'notice', at));
+  return {
+    checked: judged.checked, raised: inserted.length, noticesIssued: notices.length, revoked: judged.revoked, reinstated: judged.reinstated, notifications,
+  };
+}
+
+function newAlertRow(row: DueCase, finding: Finding, appealDue: string): NewAlertRow {
   return {
     case_no: row.case_no,
     rule: finding.rule,
@@ -185,7 +246,7 @@ function newAlertRow(row: DueCase, finding: Finding, snapshot: TimeRulesSnapshot
     found_at: finding.foundAt,
     message: finding.message.slice(0, 500),
     details: finding.details,
-    appeal_due_on: appealDueOn(snapshot.calendar, localDayOf(at), snapshot.policy.appealWorkingDays),
+    appeal_due_on: appealDue,
     notice_no: null,
     notice_demand: null,
     notice_due_on: null,
