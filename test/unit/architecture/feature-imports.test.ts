@@ -80,7 +80,7 @@ describe('unit: import directions between features', function () {
   it('reads the imports it judges (features importing core and the shared rules)', function () {
     const seen = (from: string, to: string): boolean => edges.some((edge) => edge.from === from && edge.target === to);
     expect(seen('node/cases/ingest.ts', 'node/core/hooks.ts')).to.equal(true);
-    expect(seen('node/supervision/sweep-store.ts', 'node/cases/case-store.ts')).to.equal(true);
+    expect(seen('node/supervision/alert-routes.ts', 'node/access/access-scope.ts')).to.equal(true);
   });
 
   it('judges the directions as documented (a hook-less shortcut is refused)', function () {
