@@ -1,17 +1,11 @@
 import { expect } from 'chai';
+import { mulberry32 } from '../../../node/demo/case-scenarios.ts';
 import canonicalize from 'canonicalize';
 import { canonicalJson } from '../../../node/core/canonical-json.ts';
 
 /** Deterministic pseudo-random JSON values (mulberry32), with the names and numbers JCS is picky about. */
 function generator(seed: number) {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const names = ['a', 'b', 'Z', '1', '10', '9', '01', '!', 'é', '€', '\u{1F600}', 'eventId', 'caseNo', '', ' ', 'aa', 'a\u0000'];
   const numbers = [0, -0, 1, -1, 0.1 + 0.2, 1e21, 1e-7, 123456789012, 2 ** 53, -1.5e300, 5e-324];
   const strings = ['', 'x', '张三', '"\\', '\u2028\u2029', '\u0001\u001f', '\u{1F600}', 'é'];

@@ -1,18 +1,12 @@
 import { expect } from 'chai';
+import { mulberry32 } from '../../../node/demo/case-scenarios.ts';
 import type { CaseEvent } from '../../../node/cases/case-event.ts';
 import { continueFold, foldCaseEvents } from '../../../node/timelimits/case-facts.ts';
 import { accepted, concluded, fee, notAccepted, resumed, stage, suspended } from './fixtures.ts';
 
 /** Deterministic pseudo-random histories (mulberry32): every kind of event, ties and repeats included. */
 function histories(seed: number): () => CaseEvent[] {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const makers = [
     (at: string) => accepted(at, next() < 0.3 ? { promisedLimitDays: 2 } : {}),
     (at: string) => notAccepted(at),
