@@ -1,5 +1,5 @@
 /**
- * Node identity (DESIGN.md section 4): every node signs with one Ed25519 key at a time and keeps
+ * Node identity (PROTOCOL.md): every node signs with one Ed25519 key at a time and keeps
  * the public halves of the keys it rotated away from, so messages signed before a rotation still
  * verify. A key's `kid` is its RFC 7638 JWK thumbprint (SHA-256, base64url), so a kid names exactly
  * one public key and anyone can recompute it.

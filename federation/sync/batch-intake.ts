@@ -50,7 +50,7 @@ interface VerifiedBatch {
   duplicateReceipt: string | null;
 }
 
-/** Every check of DESIGN.md section 4 on one batch of `node`, whose row the caller has locked. */
+/** Every check of PROTOCOL.md on one batch of `node`, whose row the caller has locked. */
 async function verifyBatch(sql: SqlRunner, context: FederationContext, node: RegisteredNode, jws: string, expectedParent: string): Promise<VerifiedBatch> {
   const payload = await verifyFrom<BatchPayload>(jws, node.jwks, node.code, TYP.batch);
   context.validate('federation/batch.schema.json', payload);

@@ -1,5 +1,5 @@
 /**
- * Local dates in Asia/Shanghai (DESIGN.md section 3: every date is a local date there).
+ * Local dates in Asia/Shanghai (the time rules (README, 时限规则): every date is a local date there).
  *
  * Inside the node a date is a {@link DayNumber}: whole days since 1970-01-01. Day numbers are
  * cheap to compare, subtract and index arrays with; 'YYYY-MM-DD' strings appear only at the edges

@@ -29,7 +29,7 @@ function isMonFri(day: DayNumber): boolean {
 }
 
 /**
- * The working-day calendar (DESIGN.md section 3): a date is a working day when it is Monday to
+ * The working-day calendar (the time rules (README, 时限规则)): a date is a working day when it is Monday to
  * Friday and not a holiday, or an adjusted working weekend day. A year without a calendar falls
  * back to plain Monday-Friday; {@link WorkCalendar.fallbackYears} tells which years did.
  *

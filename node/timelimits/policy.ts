@@ -1,5 +1,5 @@
 /**
- * The supervision policy (DESIGN.md section 3, issue 4): when a light turns yellow, when cards are
+ * The supervision policy (the time rules (README, 时限规则), issue 4): when a light turns yellow, when cards are
  * issued, the reporting deadline of events (LATE_REPORT), and the working days a department has to
  * answer a supervision notice (督办单) or to appeal an alert. Issued by a node and distributed
  * downward; `schemas/time-policy.schema.json` is its wire form.

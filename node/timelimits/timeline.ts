@@ -89,7 +89,7 @@ export function countCountingDays(
 }
 
 /**
- * The timeline of an accepted case under DESIGN.md section 3. A case that was never accepted
+ * The timeline of an accepted case under the time rules (README, 时限规则). A case that was never accepted
  * (pending, notAccepted) has an all-null timeline.
  *
  * - counting days: working days (every date for a calendarDay item) D > A not removed by a pause;

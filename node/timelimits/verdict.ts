@@ -62,7 +62,7 @@ export interface EvaluateCaseInput {
 
 /**
  * The supervision verdict on a case at instant `at`: a pure function of its events, item,
- * calendar and policy (DESIGN.md section 3), so any node can recompute it.
+ * calendar and policy (the time rules (README, 时限规则)), so any node can recompute it.
  *
  * @throws RangeError for events of another case, a malformed occurredAt, or a bad limit.
  */

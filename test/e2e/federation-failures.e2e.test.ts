@@ -1,5 +1,5 @@
 /**
- * End to end, the failures of DESIGN.md section 4 on four real node processes that share a
+ * End to end, the failures of PROTOCOL.md on four real node processes that share a
  * private redis-server: a parent that is down, a child killed mid-sync, a batch delivered twice,
  * and Redis restarted (empty). After each: nothing lost, nothing counted twice, batches in order,
  * and delivery resumed by itself (only the schedulers sync; the tests never trigger a run).

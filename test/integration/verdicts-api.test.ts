@@ -1,5 +1,5 @@
 /**
- * DESIGN.md section 3 through the HTTP API: cases reported by events, judged by the node with the
+ * the time rules (README, 时限规则) through the HTTP API: cases reported by events, judged by the node with the
  * shipped 2025 and 2026 calendars and the default policy (yellow on the last day, cards at 1 and 4
  * overdue working days). Every expected date is worked out by hand in the comments.
  *
@@ -66,7 +66,7 @@ const T0 = '2025-10-10T10:00:00+08:00'; // during the National Day cases, before
 const T2 = '2026-02-20T10:00:00+08:00'; // 2026 Spring Festival, V-PAUSE still suspended
 const T = '2026-03-05T10:00:00+08:00'; // after every event
 
-describe('integration: verdicts through the API (DESIGN.md section 3)', function () {
+describe('integration: verdicts through the API (the time rules (README, 时限规则))', function () {
   let node: TestNode;
   const at = (caseNo: string, instant: string) => verdictAt(node, caseNo, instant);
 

@@ -1,5 +1,5 @@
 /**
- * The time rules (DESIGN.md section 3): lights and cards as findings. They read only the folded
+ * The time rules (the time rules (README, 时限规则)): lights and cards as findings. They read only the folded
  * facts and the timeline, so they agree with the verdict of the same instant.
  */
 import { isoFromDay, startOfLocalDayIso, type DayNumber } from '../../calendar/local-date.ts';

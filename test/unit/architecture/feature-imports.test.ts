@@ -1,5 +1,5 @@
 /**
- * The directions in which node/'s features may import one another (DESIGN.md section 6: features
+ * The directions in which node/'s features may import one another (the README's design section: features
  * tell each other through hooks, not by importing each other's internals). The layers, bottom up:
  *
  * - `node/core/` (errors, request contract, database port, clock, hooks): imports no feature.

@@ -294,7 +294,7 @@ describe('timelimits/computeTimeline', () => {
   });
 });
 
-/** An independent, day-by-day reading of DESIGN.md section 3, to check computeTimeline on random cases. */
+/** An independent, day-by-day reading of the time rules (README, 时限规则), to check computeTimeline on random cases. */
 describe('timelimits/computeTimeline against a day-by-day reference', () => {
   function reference(facts: CaseFacts, n: number, unit: LimitUnit, p: TimePolicy) {
     const A = facts.acceptedDay!;
