@@ -1,15 +1,16 @@
 /**
  * Set-based SQL over `case_events`, `cases` and `rejections`: one statement per step for a whole
- * batch, rows passed as one JSON document (json_to_recordset: parsed once as plain json, cheaper than as jsonb) so a 5,000-event request costs a
- * handful of round trips.
+ * batch, rows passed as one array per column (node/core/row-arrays.ts), so a 5,000-event request
+ * costs a handful of round trips.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../core/db.ts';
+import { unnestRows, type RowColumn } from '../core/row-arrays.ts';
 import type { StoredEvent } from './event-content.ts';
 import type { CaseFacts } from '../timelimits/case-facts.ts';
 
+/** An event to append, in the order of the batch. */
 export interface NewEventRow {
-  ord: number;
   event_id: string;
   case_no: string;
   type: string;
@@ -106,13 +107,10 @@ export async function loadCaseEvents(em: EntityManager, caseNos: string[]): Prom
   return byCase;
 }
 
-/** The rows as one JSON array, each payload spliced in as the JSON text it already is. */
-function eventRowsJson(rows: NewEventRow[]): string {
-  const text = JSON.stringify;
-  const parts = rows.map((row) => `{"ord":${row.ord},"event_id":${text(row.event_id)},"case_no":${text(row.case_no)},"type":${text(row.type)},`
-    + `"occurred_at":${text(row.occurred_at)},"content_hash":${text(row.content_hash)},"log_index":${row.log_index === null ? 'null' : row.log_index},"payload":${row.payload_json}}`);
-  return `[${parts.join(',')}]`;
-}
+const EVENT_COLUMNS: readonly RowColumn<NewEventRow>[] = [
+  ['event_id', 'text'], ['case_no', 'text'], ['type', 'text'], ['occurred_at', 'timestamptz'],
+  ['payload_json', 'jsonb'], ['content_hash', 'text'], ['log_index', 'bigint'],
+];
 
 /**
  * Appends events whose ids the node did not hold when the batch was judged. A plain INSERT (no ON
@@ -123,12 +121,11 @@ function eventRowsJson(rows: NewEventRow[]): string {
 export async function insertEvents(em: EntityManager, rows: NewEventRow[], source: string, receivedAt: Date): Promise<boolean> {
   if (rows.length === 0) return true;
   try {
+    const r = unnestRows(rows, EVENT_COLUMNS, 3);
     await execute(em, `INSERT INTO case_events
         (event_id, case_no, type, occurred_at, payload, content_hash, source, received_at, log_index)
-      SELECT r.event_id, r.case_no, r.type, r.occurred_at, r.payload, r.content_hash, $2, $3, r.log_index
-      FROM json_to_recordset($1::json) AS r(ord int, event_id text, case_no text, type text,
-        occurred_at timestamptz, payload jsonb, content_hash text, log_index bigint)
-      ORDER BY r.ord`, [eventRowsJson(rows), source, receivedAt]);
+      SELECT r.event_id, r.case_no, r.type, r.occurred_at, r.payload_json, r.content_hash, $1, $2, r.log_index
+      FROM ${r.from} ORDER BY r.ord`, [source, receivedAt, ...r.params]);
     return true;
   } catch (error) {
     if (isDuplicateEventId(error)) return false;
@@ -141,20 +138,24 @@ function isDuplicateEventId(error: unknown): boolean {
   return code === '23505' && constraint === 'case_events_event_id_unique';
 }
 
+const CASE_STATE_COLUMNS: readonly RowColumn<CaseStateRow>[] = [
+  ['case_no', 'text'], ['status', 'text'], ['item_code', 'text'], ['department_code', 'text'], ['limit_days', 'int'],
+  ['limit_unit', 'text'], ['facts', 'jsonb'], ['first_occurred_at', 'timestamptz'], ['last_occurred_at', 'timestamptz'],
+  ['accepted_day', 'date'], ['concluded_day', 'date'], ['deadline', 'date'], ['yellow_from', 'date'],
+  ['yellow_card_on', 'date'], ['red_card_on', 'date'],
+];
+
 /** Writes the folded state and timeline of cases already locked by `lockCases`. */
 export async function saveCaseStates(em: EntityManager, rows: CaseStateRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const r = unnestRows(rows.map((row) => ({ ...row, facts: JSON.stringify(row.facts) })), CASE_STATE_COLUMNS);
   await execute(em, `UPDATE cases AS c SET status = r.status, item_code = r.item_code,
       department_code = r.department_code, limit_days = r.limit_days, limit_unit = r.limit_unit,
       facts = r.facts, first_occurred_at = r.first_occurred_at, last_occurred_at = r.last_occurred_at,
       accepted_day = r.accepted_day, concluded_day = r.concluded_day, deadline = r.deadline,
       yellow_from = r.yellow_from, yellow_card_on = r.yellow_card_on, red_card_on = r.red_card_on,
       updated_at = now()
-    FROM json_to_recordset($1::json) AS r(case_no text, status text, item_code text,
-      department_code text, limit_days int, limit_unit text, facts jsonb, first_occurred_at timestamptz,
-      last_occurred_at timestamptz, accepted_day date, concluded_day date, deadline date,
-      yellow_from date, yellow_card_on date, red_card_on date)
-    WHERE c.case_no = r.case_no`, [JSON.stringify(rows)]);
+    FROM ${r.from} WHERE c.case_no = r.case_no`, r.params);
 }
 
 /** Keeps refused events with their reason and payload. */

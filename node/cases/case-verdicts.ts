@@ -147,8 +147,9 @@ interface TimelineKey {
  * {@link MAX_TIMELINES} or one lacks a department or a date the index lookup needs.
  */
 async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<TimelineKey[] | null> {
-  // Rows differ from timelines only by card days (a function of the deadline): no DISTINCT, so a
-  // common light stops the scan at the limit instead of grouping every row first.
+  // Rows differ from timelines only by card days (a function of the deadline) and as deltas not yet
+  // compacted (a key summing to zero only costs an index probe that finds nothing): no grouping,
+  // so a common light stops the scan at the limit instead of grouping every row first.
   const rows = await query<TimelineKey>(em, `SELECT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
     WHERE ${lightSql(light, '$1')} AND ($2::text IS NULL OR department_code = $2) AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
     LIMIT ${MAX_TIMELINES + 1}`, [day, filter.departmentCode, filter.departments]);

@@ -283,7 +283,7 @@ async function applyBatch(
     await lockEventLog(log);
     const base = await treeSize(log);
     const rows: NewEventRow[] = accepted.map((c, position) => ({
-      ord: c.index, event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
+      event_id: c.event.eventId, case_no: c.event.caseNo, type: c.event.type,
       occurred_at: c.event.occurredAt, payload_json: c.canonical, content_hash: c.hash, log_index: base + position,
     }));
     if (!await insertEvents(tx, rows, options.source, options.receivedAt)) throw new ConcurrentSend('an eventId of the batch was inserted by a concurrent request');

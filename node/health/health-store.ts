@@ -8,6 +8,8 @@ import { query } from '../core/db.ts';
  * probe never walks the cases.
  */
 export async function lastOpenDay(em: EntityManager): Promise<string | null> {
-  const [span] = await query<{ last: string | null }>(em, 'SELECT max(greatest(deadline, red_card_on))::text AS last FROM open_timeline_counts');
+  const [span] = await query<{ last: string | null }>(em, `SELECT max(greatest(deadline, red_card_on))::text AS last FROM (
+    SELECT deadline, red_card_on FROM open_timeline_counts GROUP BY department_code, deadline, yellow_from, yellow_card_on, red_card_on
+    HAVING sum(cases) > 0) AS open_timelines`);
   return span?.last ?? null;
 }

@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { runSweep, type SweepDeps, type SweepResult } from '../supervision/sweep.ts';
 import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 import { systemClock } from '../core/clock.ts';
+import { compactTimelineCounts } from '../cases/timeline-counts.ts';
 
 export const SWEEP_QUEUE = 'sweep';
 const SCHEDULER_ID = 'sweep-every-interval';
@@ -53,6 +54,9 @@ export const sweepQueue = defineQueue<SweepJobData, SweepWorkerDeps, SweepResult
       onProgress: (progress) => void job.updateProgress({ checked: progress.checked, raised: progress.raised }),
     });
     if (result.raised > 0 || result.revoked > 0 || result.reinstated > 0 || result.escalated > 0) deps.logger.info({ ...result }, '预警扫描 (sweep run)');
+    // The sweeps follow the ingested batches: folding the board's counts appended meanwhile here
+    // keeps them few without a job of their own.
+    await compactTimelineCounts(deps.orm.em.fork());
     return result;
   },
   scheduler: (deps) => ({ id: SCHEDULER_ID, everyMs: deps.intervalSeconds * 1000, data: {} }),

@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { execute, query } from '../core/db.ts';
+import { unnestRows, type RowColumn } from '../core/row-arrays.ts';
 import type { StoredEvent } from '../cases/event-content.ts';
 import type { ItemFee } from '../catalog/item.entity.ts';
 import type { LimitUnit, Stage } from '../cases/case-event.ts';
@@ -158,6 +159,15 @@ export async function updateAlertStatuses(em: EntityManager, rows: readonly { id
     WHERE a.id = r.id`, [JSON.stringify(rows), at]);
 }
 
+/** A new alert as its parameters carry it: the details as JSON text. */
+type NewAlertParams = Omit<NewAlertRow, 'details'> & { details: string };
+
+const NEW_ALERT_COLUMNS: readonly RowColumn<NewAlertParams>[] = [
+  ['case_no', 'text'], ['rule', 'text'], ['rule_version', 'int'], ['department_code', 'text'], ['item_code', 'text'],
+  ['status', 'text'], ['found_at', 'text'], ['message', 'text'], ['details', 'jsonb'], ['appeal_due_on', 'date'],
+  ['notice_no', 'text'], ['notice_demand', 'text'], ['notice_due_on', 'text'],
+];
+
 /** What one chunk writes: its new alerts, the changes to alerts it held, and each case's next due instant. */
 export interface ChunkWrites {
   /** In the order their ids are to be drawn; a card's notice fields are set. */
@@ -178,34 +188,32 @@ export interface ChunkWrites {
  * instants. Answers the new alerts' ids in the order of `raise`, with whether each carries a notice.
  */
 export async function writeChunk(em: EntityManager, writes: ChunkWrites, at: Date): Promise<{ id: number; notice: boolean }[]> {
-  const raise = writes.raise.map((row, ord) => ({ ord, ...row }));
+  const raise = unnestRows(writes.raise.map((row) => ({ ...row, details: JSON.stringify(row.details) })), NEW_ALERT_COLUMNS, 6);
   const later = writes.next.filter((row) => row.due_at !== null);
   const done = writes.next.filter((row) => row.due_at === null).map((row) => row.case_no);
-  // json (not jsonb) parameters: parsed once, by json_to_recordset, instead of twice.
-  const rows = await query<{ id: string; notice: boolean }>(em, `WITH new_alert AS (
-      SELECT * FROM json_to_recordset($1::json) AS r(ord int, case_no text, rule text, rule_version int, department_code text,
-        item_code text, status text, found_at text, message text, details jsonb, appeal_due_on date, notice_no text,
-        notice_demand text, notice_due_on text)),
+  // The new alerts, the bulk of a chunk, as column arrays; the rest as json (not jsonb) parameters:
+  // parsed once, by json_to_recordset, instead of twice.
+  const rows = await query<{ id: string; notice: boolean }>(em, `WITH new_alert AS (SELECT * FROM ${raise.from}),
     inserted AS (
       INSERT INTO alerts (case_no, rule, rule_version, department_code, item_code, status, found_at, raised_at, message, details,
         appeal_due_on, notice_no, notice_demand, notice_issued_at, notice_due_on, updated_at)
-      SELECT r.case_no, r.rule, r.rule_version, r.department_code, r.item_code, r.status, r.found_at::timestamptz, $5, r.message,
-        r.details, r.appeal_due_on, r.notice_no, r.notice_demand, CASE WHEN r.notice_no IS NULL THEN NULL ELSE $5::timestamptz END,
-        r.notice_due_on::date, $5
+      SELECT r.case_no, r.rule, r.rule_version, r.department_code, r.item_code, r.status, r.found_at::timestamptz, $4, r.message,
+        r.details, r.appeal_due_on, r.notice_no, r.notice_demand, CASE WHEN r.notice_no IS NULL THEN NULL ELSE $4::timestamptz END,
+        r.notice_due_on::date, $4
       FROM new_alert r ORDER BY r.ord
       ON CONFLICT (case_no, rule) DO NOTHING
       RETURNING id, case_no, rule),
     raised AS (SELECT i.id, r.* FROM inserted i JOIN new_alert r ON r.case_no = i.case_no AND r.rule = i.rule),
     changed AS (
       UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
-        closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $5::timestamptz ELSE NULL END, updated_at = $5
-      FROM json_to_recordset($2::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+        closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $4::timestamptz ELSE NULL END, updated_at = $4
+      FROM json_to_recordset($1::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
       WHERE a.id = r.id),
     transitions AS (
       INSERT INTO alert_transitions (alert_id, from_status, to_status, action, actor, reason, data, request_id, at)
-      SELECT t.alert_id, t.from_status, t.to_status, t.action, t.actor, t.reason, t.data, t.request_id, $5 FROM (
+      SELECT t.alert_id, t.from_status, t.to_status, t.action, t.actor, t.reason, t.data, t.request_id, $4 FROM (
         SELECT 0 AS part, r.ord, 0 AS step, r.alert_id, r.from_status, r.to_status, r.action, r.actor, r.reason, r.data, r.request_id
-        FROM json_to_recordset($3::json) AS r(ord int, alert_id bigint, from_status text, to_status text, action text, actor text,
+        FROM json_to_recordset($2::json) AS r(ord int, alert_id bigint, from_status text, to_status text, action text, actor text,
           reason text, data jsonb, request_id text)
         UNION ALL
         SELECT 1, ord, 0, id, NULL, 'open', 'raise', 'system', NULL, jsonb_build_object('ruleVersion', rule_version, 'foundAt', found_at), NULL
@@ -217,10 +225,10 @@ export async function writeChunk(em: EntityManager, writes: ChunkWrites, at: Dat
       ORDER BY t.part, t.ord, t.step),
     rescheduled AS (
       UPDATE sweep_schedule AS s SET due_at = r.due_at, reason = NULL
-      FROM json_to_recordset($4::json) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no),
-    unscheduled AS (DELETE FROM sweep_schedule WHERE case_no = ANY($6::text[]))
+      FROM json_to_recordset($3::json) AS r(case_no text, due_at timestamptz) WHERE s.case_no = r.case_no),
+    unscheduled AS (DELETE FROM sweep_schedule WHERE case_no = ANY($5::text[]))
     SELECT id::text, notice_no IS NOT NULL AS notice FROM raised ORDER BY ord`,
-  [JSON.stringify(raise), JSON.stringify(writes.statusChanges), JSON.stringify(writes.transitions.map((row, ord) => ({ ord, ...row }))), JSON.stringify(later), at, done]);
+  [JSON.stringify(writes.statusChanges), JSON.stringify(writes.transitions.map((row, ord) => ({ ord, ...row }))), JSON.stringify(later), at, done, ...raise.params]);
   return rows.map((row) => ({ id: Number(row.id), notice: row.notice }));
 }
 

@@ -21,7 +21,7 @@ import { lockRulesShared, type TimeRules, type TimeRulesSnapshot } from '../time
 import { evaluateRules } from './rules/evaluate-rules.ts';
 import { CARD_RULES, type Finding, type RuleCode, type RuleItem } from './rules/rule-types.ts';
 import { appealDueOn, defaultDemand, noticeDueOn, reserveNoticeNumbers } from './notices.ts';
-import { DUE_REASON_LABELS, type DueReason } from './sweep-schedule.ts';
+import { DUE_REASON_LABELS, drainSweepMarks, type DueReason } from './sweep-schedule.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
 import {
   claimDueCases, claimOverdueNotices, insertTransitions, loadRuleItems, updateAlertStatuses, writeChunk,
@@ -79,6 +79,9 @@ export async function runSweep(em: EntityManager, deps: SweepDeps, at: Date, opt
   const start = (previous: Promise<unknown>, after: DueKey | null): RunningChunk =>
     startChunk(em, deps, at, chunk, options.caseNos ?? null, items, previous, after);
   const inRequest = currentUnit() !== undefined;
+  // Cases marked due since the last sweep join the schedule before it is claimed from (in the
+  // request's transaction when there is one, undone with it).
+  await inTransaction(em, drainSweepMarks);
   let current = start(Promise.resolve(), null);
   for (;;) {
     let next: RunningChunk | null = null;

@@ -103,16 +103,20 @@ describe('integration: the board and the light lists against a recount from verd
     return caseNos;
   }
 
-  /** The counts table equals a recount of the cached case rows: nothing drifted, no zero rows kept. */
+  /**
+   * The counts table sums to a recount of the cached case rows, nothing drifted; compacted, it
+   * holds exactly one row per open timeline (no zero rows kept).
+   */
   async function expectCountsTableExact(): Promise<void> {
     await withClient(node.database.url, async (client) => {
-      const drift = await client.query(`
-        (SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, cases::bigint FROM open_timeline_counts
-         EXCEPT SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, count(*) FROM cases WHERE status IN ('open', 'paused') GROUP BY 1, 2, 3, 4, 5)
-        UNION ALL
-        (SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, count(*) FROM cases WHERE status IN ('open', 'paused') GROUP BY 1, 2, 3, 4, 5
-         EXCEPT SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, cases::bigint FROM open_timeline_counts)`);
-      expect(drift.rows).to.deep.equal([]);
+      const recount = `SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, count(*) FROM cases WHERE status IN ('open', 'paused') GROUP BY 1, 2, 3, 4, 5`;
+      const drift = (table: string): Promise<{ rows: unknown[] }> => client.query(`
+        (${table} EXCEPT ${recount}) UNION ALL (${recount} EXCEPT ${table})`);
+      const summed = `SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, sum(cases)::bigint FROM open_timeline_counts GROUP BY 1, 2, 3, 4, 5 HAVING sum(cases) <> 0`;
+      expect((await drift(summed)).rows).to.deep.equal([]);
+      await client.query('SELECT compact_open_timeline_counts()');
+      const rows = `SELECT department_code, deadline, yellow_from, yellow_card_on, red_card_on, cases::bigint FROM open_timeline_counts`;
+      expect((await drift(rows)).rows).to.deep.equal([]);
       const open = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM cases WHERE status IN ('open', 'paused')");
       expect(open.rows[0]!.n).to.be.greaterThan(0);
     });
@@ -170,5 +174,38 @@ describe('integration: the board and the light lists against a recount from verd
     await expectCountsTableExact();
     await expectRecounted(NOW);
     await expectRecounted(PAST);
+  });
+
+  it('two writers of cases that share a timeline do not wait for each other, and compaction refuses a drift', async () => {
+    await withClient(node.database.url, (first) => withClient(node.database.url, async (second) => {
+      // Two open cases of one department and one timeline, written by two open transactions.
+      const { rows } = await first.query<{ case_no: string }>(`SELECT case_no FROM cases c WHERE status = 'open' AND EXISTS (
+          SELECT 1 FROM cases o WHERE o.case_no <> c.case_no AND o.status = 'open' AND o.department_code = c.department_code
+            AND o.deadline = c.deadline AND o.yellow_from = c.yellow_from AND o.yellow_card_on = c.yellow_card_on AND o.red_card_on = c.red_card_on)
+        ORDER BY department_code, deadline, yellow_from, case_no LIMIT 2`);
+      expect(rows).to.have.length(2);
+      await first.query('BEGIN');
+      await second.query('BEGIN');
+      try {
+        await first.query("UPDATE cases SET status = 'concluded' WHERE case_no = $1", [rows[0]!.case_no]);
+        // With one upserted row per timeline, this waited for the first transaction's commit.
+        await second.query("SET LOCAL lock_timeout = '2s'");
+        await second.query("UPDATE cases SET status = 'concluded' WHERE case_no = $1", [rows[1]!.case_no]);
+      } finally {
+        await second.query('ROLLBACK');
+        await first.query('ROLLBACK');
+      }
+      await expectCountsTableExact();
+
+      await first.query('BEGIN');
+      try {
+        await first.query("INSERT INTO open_timeline_counts (department_code, deadline, cases) VALUES ('D-NONE', '2026-03-01', -1)");
+        const refused = await first.query('SELECT compact_open_timeline_counts()').then(() => null, (error: { code?: string; message: string }) => error);
+        expect(refused?.code).to.equal('23514');
+        expect(refused?.message).to.match(/drifted/);
+      } finally {
+        await first.query('ROLLBACK');
+      }
+    }));
   });
 });
