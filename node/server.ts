@@ -19,6 +19,7 @@ import { createApp } from './http/app.ts';
 import { createHealthApp } from './health/health-app.ts';
 import { createMetrics } from './health/metrics.ts';
 import { TimeRules } from './timelimits/time-rules.ts';
+import { applyTimelineUpgrades } from './timelimits/timeline-upgrades.ts';
 import { createLogger } from './logger.ts';
 import { resolveKeySecret } from './config/key-secret.ts';
 import { poolRunner } from './core/db.ts';
@@ -52,8 +53,8 @@ export interface StartOptions {
   logger?: Logger;
 }
 
-// Processes of one node starting together take turns to migrate, seed the calendars and load or
-// make the node's keys: each finds what the first one did.
+// Processes of one node starting together take turns to migrate, seed the calendars, apply the
+// release's time-rule changes and load or make the node's keys: each finds what the first one did.
 const START_LOCK = "hashtext('supervision.node-start')";
 
 async function oneStartAtATime<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
@@ -90,6 +91,8 @@ export async function startNode(settings: Settings, options: StartOptions = {}):
       const protection = await prepareDatabase(orm, settings, logger);
       const seeded = await rules.seedCalendars(orm.em.fork(), settings.calendarDir);
       if (seeded.length > 0) logger.info({ years: seeded }, '已载入节假日安排 (calendar years loaded from files)');
+      // Time-rule changes of this release: recompute what the old rule cached, before anything judges.
+      await applyTimelineUpgrades(orm.em.fork(), rules, logger);
       const keySecret = resolveKeySecret(settings);
       if (keySecret.source === 'new file') logger.warn({ file: settings.keySecretFile }, '已生成密钥保护口令文件, 请妥善备份 (generated the key secret file: back it up, or set NODE_KEY_SECRET)');
       return { auditTrail: protection, identity: await NodeIdentity.open(poolRunner(orm), keySecret.secret, now()) };

@@ -46,8 +46,12 @@ export function defineHook<Args extends readonly unknown[]>(name: string): Hook<
   }) as Hook<Args>;
 }
 
-/** Why cases may be judged differently now: their events, the calendar, the policy, or their item. */
-export type CaseChangeReason = 'events' | 'calendar' | 'policy' | 'catalog';
+/**
+ * Why cases may be judged differently now: their events, the calendar, the policy, their item, or
+ * a time rule a release changed (restDayDeadline: a calendar-day deadline on a rest day moves to
+ * the next working day, 民法典第二百零三条).
+ */
+export type CaseChangeReason = 'events' | 'calendar' | 'policy' | 'catalog' | 'restDayDeadline';
 
 /**
  * These cases changed (new events, or their timeline dates moved under new rules). The sweep

@@ -142,8 +142,11 @@ function workingDayOnOrBefore(calendar: WorkCalendar, day: DayNumber, floor: Day
 }
 
 /**
- * Deadline by the rules of the node (README, time rules) with one closed pause (S, E]: the n-th
- * counting day after `accepted`, n = 0 meaning the acceptance day itself.
+ * The last day within the limit with one closed pause (S, E]: the n-th counting day after
+ * `accepted`, n = 0 meaning the acceptance day itself. This is the node's deadline (README, time
+ * rules) except for a calendar-day item whose n-th day is a rest day: the node then moves the
+ * deadline to the next working day, so a case concluded by this day is on time either way, and
+ * one concluded 2 or more working days after it is late either way.
  */
 function deadline(calendar: WorkCalendar, accepted: DayNumber, n: number, unit: LimitUnit, pause?: { from: DayNumber; to: DayNumber }): DayNumber {
   let d = accepted;

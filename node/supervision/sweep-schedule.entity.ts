@@ -12,7 +12,7 @@ export const SweepSchedule = defineEntity({
   properties: {
     caseNo: p.string().primary().length(50).collation('C'),
     dueAt: p.datetime(),
-    /** Why the case is due besides time: 'events', 'calendar', 'policy', 'catalog' (comma-separated); null when only time. */
+    /** Why the case is due besides time: 'events', 'calendar', 'policy', 'catalog', 'restDayDeadline' (comma-separated); null when only time. */
     reason: p.string().length(100).nullable(),
   },
   // The claim takes due rows in (due_at, case_no) order: many share one instant (a day's start,

@@ -22,6 +22,8 @@ export const DUE_REASON_LABELS: Readonly<Record<DueReason, string>> = {
   calendar: '日历变更 (calendar changed)',
   policy: '策略变更 (policy changed)',
   catalog: '事项变更 (item changed)',
+  restDayDeadline: '时限规则变更: 以自然日计的期限最后一日为休息日的, 顺延至其后第一个工作日 (民法典第二百零三条) '
+    + '(time rule changed: a calendar-day deadline on a rest day moves to the next working day, Civil Code art. 203)',
 };
 
 const UPSERT = `ON CONFLICT (case_no) DO UPDATE SET due_at = LEAST(sweep_schedule.due_at, EXCLUDED.due_at),

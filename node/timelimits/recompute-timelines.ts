@@ -28,31 +28,41 @@ interface TimelineRow {
 export interface RecomputeScope {
   /** Only cases whose timeline can touch one of these years; all timed cases when omitted. */
   years?: number[];
+  /** Only cases counted in this unit; every unit when omitted. */
+  limitUnit?: LimitUnit;
+  /** What the sweep is told changed; by default a calendar year (with `years`) or the policy. */
+  reason?: CaseChangeReason;
 }
 
-/** Why timelines are recomputed: a calendar year changed, or the policy. */
-const reasonOf = (scope: RecomputeScope): CaseChangeReason => (scope.years ? 'calendar' : 'policy');
+/** Why timelines are recomputed: what the scope says, else a calendar year changed, or the policy. */
+const reasonOf = (scope: RecomputeScope): CaseChangeReason => scope.reason ?? (scope.years ? 'calendar' : 'policy');
 
 const iso = (day: DayNumber | null): string | null => (day === null ? null : isoFromDay(day));
 
 /** Answers how many cases were checked and how many changed. */
 export async function recomputeTimelines(em: EntityManager, rules: TimeRulesSnapshot, scope: RecomputeScope = {}): Promise<{ checked: number; changed: number }> {
+  // $1 is the keyset position; the scope's parameters follow it.
   const params: unknown[] = [];
-  let yearCondition = '';
+  const conditions: string[] = [];
   if (scope.years && scope.years.length > 0) {
     // A timeline spans from the acceptance day to the red-card day (null while paused: recheck it).
     const first = Math.min(...scope.years);
     const last = Math.max(...scope.years);
     params.push(`${first}-01-01`, `${last}-12-31`);
-    yearCondition = 'AND accepted_day <= $3::date AND (red_card_on IS NULL OR red_card_on >= $2::date)';
+    conditions.push(`AND accepted_day <= $${params.length + 1}::date AND (red_card_on IS NULL OR red_card_on >= $${params.length}::date)`);
   }
+  if (scope.limitUnit) {
+    params.push(scope.limitUnit);
+    conditions.push(`AND limit_unit = $${params.length + 1}`);
+  }
+  const scopeCondition = conditions.join(' ');
   let checked = 0;
   let changed = 0;
   let after = '';
   for (;;) {
     const rows = await query<TimelineRow>(em, `SELECT case_no, limit_days, limit_unit, facts,
         deadline::text, yellow_from::text, yellow_card_on::text, red_card_on::text
-      FROM cases WHERE case_no > $1 AND status IN ('open', 'paused', 'concluded') AND limit_days IS NOT NULL ${yearCondition}
+      FROM cases WHERE case_no > $1 AND status IN ('open', 'paused', 'concluded') AND limit_days IS NOT NULL ${scopeCondition}
       ORDER BY case_no LIMIT ${CHUNK}`, [after, ...params]);
     if (rows.length === 0) break;
     checked += rows.length;

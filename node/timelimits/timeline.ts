@@ -10,7 +10,10 @@ import type { TimePolicy } from './policy.ts';
  * {@link lightOn} and {@link cardsDueOn}.
  */
 export interface Timeline {
-  /** The N-th counting day (A itself for N = 0); null while an open suspension leaves fewer than N. */
+  /**
+   * The N-th counting day (A itself for N = 0), moved to the next working day when a calendar-day
+   * item's falls on a rest day; null while an open suspension leaves fewer than N.
+   */
   deadline: DayNumber | null;
   /** The first date whose remaining days are <= policy.yellowAtRemainingDays; null with no deadline. */
   yellowFrom: DayNumber | null;
@@ -66,6 +69,83 @@ export function nthCountingDay(
 }
 
 /**
+ * The deadline of a case accepted on `acceptedDay` with a committed limit of `limitDays`: the
+ * limitDays-th counting day (A itself for 0), null while an open suspension leaves fewer. For a
+ * calendar-day item a deadline on a rest day (weekend or holiday, as the calendar says) moves to
+ * the next working day: 民法典 第二百零三条, a period whose last day is a statutory rest day ends
+ * on the day after the rest. A working-day deadline is a working day already, and an immediate
+ * item (limit 0) has no period to end: it is due the day it was accepted, whatever day that is.
+ */
+export function deadlineDay(
+  acceptedDay: DayNumber,
+  suspensions: readonly Suspension[],
+  unit: LimitUnit,
+  calendar: WorkCalendar,
+  limitDays: number,
+): DayNumber | null {
+  const last = nthCountingDay(acceptedDay, suspensions, unit, calendar, limitDays);
+  if (last === null || limitDays <= 0 || unit !== 'calendarDay' || calendar.isWorkingDay(last)) return last;
+  return calendar.nthWorkingDayAfter(last, 1);
+}
+
+/**
+ * Counting days up to the deadline: the limit itself, unless a calendar-day item's deadline moved
+ * off a rest day, when the rest days it moved over (counting days of such an item) add to it.
+ */
+function countingDaysToDeadline(
+  acceptedDay: DayNumber,
+  suspensions: readonly Suspension[],
+  unit: LimitUnit,
+  calendar: WorkCalendar,
+  limitDays: number,
+  deadline: DayNumber,
+): number {
+  if (unit !== 'calendarDay' || limitDays <= 0) return limitDays;
+  return countCountingDays(acceptedDay, suspensions, unit, calendar, acceptedDay, deadline);
+}
+
+/**
+ * The first date t whose remaining days (counting days D with t < D <= deadline) are at most
+ * `yellowAtRemainingDays` (Y). Remaining days only drop on counting days, so with K counting days
+ * up to the deadline it is the (K - Y)-th counting day, or A when K - Y <= 0. K is the limit N
+ * unless the deadline moved off a rest day; then the days it moved over count too, and the light
+ * turns yellow on the moved deadline (Y = 0), not on the rest day before it.
+ */
+export function yellowFromDay(
+  acceptedDay: DayNumber,
+  suspensions: readonly Suspension[],
+  unit: LimitUnit,
+  calendar: WorkCalendar,
+  limitDays: number,
+  deadline: DayNumber,
+  yellowAtRemainingDays: number,
+): DayNumber | null {
+  const k = countingDaysToDeadline(acceptedDay, suspensions, unit, calendar, limitDays, deadline) - yellowAtRemainingDays;
+  return k <= 0 ? acceptedDay : nthCountingDay(acceptedDay, suspensions, unit, calendar, k);
+}
+
+/**
+ * The day a case turned yellow before a suspension that is still open and leaves its deadline
+ * pending: {@link yellowFromDay} against the deadline the case had before that pause began (the
+ * one its closed suspensions give), when that day came before the pause; null when it did not.
+ * A yellow light once shown stays a fact; the open pause does not undo it.
+ */
+export function yellowFromBeforeOpenPause(
+  acceptedDay: DayNumber,
+  suspensions: readonly Suspension[],
+  unit: LimitUnit,
+  calendar: WorkCalendar,
+  limitDays: number,
+  yellowAtRemainingDays: number,
+): DayNumber | null {
+  const closed = suspensions.filter((s) => s.endDay !== null);
+  const before = deadlineDay(acceptedDay, closed, unit, calendar, limitDays);
+  if (before === null) return null; // cannot happen: closed pauses leave every day after them
+  const k = countingDaysToDeadline(acceptedDay, closed, unit, calendar, limitDays, before) - yellowAtRemainingDays;
+  return k <= 0 ? acceptedDay : nthCountingDay(acceptedDay, suspensions, unit, calendar, k);
+}
+
+/**
  * Counting days D with from < D <= to for a case accepted on `acceptedDay`: days of the unit after
  * acceptance, minus those inside pauses. `suspensions` are sorted and disjoint.
  */
@@ -94,8 +174,9 @@ export function countCountingDays(
  *
  * - counting days: working days (every date for a calendarDay item) D > A not removed by a pause;
  * - deadline: the N-th counting day, A when N = 0, null while an open suspension leaves fewer;
- * - yellowFrom: remaining(t) only drops on counting days, so the first t with remaining(t) <= Y is
- *   the (N - Y)-th counting day, or A when N - Y <= 0;
+ *   a calendar-day item's moves off a rest day to the next working day ({@link deadlineDay});
+ * - yellowFrom: the first t with remaining(t) <= Y ({@link yellowFromDay}): the (N - Y)-th
+ *   counting day (A when N - Y <= 0), later when the deadline moved;
  * - yellowCardOn / redCardOn: the policy's n-th working day after the deadline (overdue days count
  *   working days whatever the unit, and pauses do not reduce them).
  *
@@ -113,12 +194,9 @@ export function computeTimeline(
   }
   const accepted = facts.acceptedDay;
   if (accepted === null) return { ...NO_TIMELINE };
-  const deadline = nthCountingDay(accepted, facts.suspensions, limitUnit, calendar, limitDays);
+  const deadline = deadlineDay(accepted, facts.suspensions, limitUnit, calendar, limitDays);
   if (deadline === null) return { ...NO_TIMELINE };
-  const yellowFrom =
-    policy.yellowAtRemainingDays >= limitDays
-      ? accepted
-      : nthCountingDay(accepted, facts.suspensions, limitUnit, calendar, limitDays - policy.yellowAtRemainingDays);
+  const yellowFrom = yellowFromDay(accepted, facts.suspensions, limitUnit, calendar, limitDays, deadline, policy.yellowAtRemainingDays);
   return {
     deadline,
     yellowFrom,

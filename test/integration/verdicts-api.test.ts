@@ -293,12 +293,17 @@ describe('integration: verdicts through the API (the time rules (README, 时限�
       });
     });
 
-    it('can fall due on a holiday: V-CAL3 from 2026-02-13 is due 02-16, with no overdue day until 02-24', async () => {
+    it('move a deadline in a holiday run to the next working day: V-CAL3 from 2026-02-13 (3rd day 02-16) is due 02-24', async () => {
+      // 02-16 is inside the 2026 Spring Festival (02-15..02-23): 民法典第二百零三条 moves the deadline
+      // to Tuesday 02-24; the holidays up to it are remaining days, the working days after it overdue.
       expect(clock(await at('V-CAL3', '2026-02-20T10:00:00+08:00'))).to.deep.equal({
-        status: 'open', deadline: '2026-02-16', remainingDays: 0, overdueDays: 0, light: 'red', cards: [], onTime: null, early: null,
+        status: 'open', deadline: '2026-02-24', remainingDays: 4, overdueDays: 0, light: 'green', cards: [], onTime: null, early: null,
       });
-      const v = await at('V-CAL3', '2026-02-24T10:00:00+08:00');
-      expect([v.overdueDays, v.cards]).to.deep.equal([1, [yellowCard('2026-02-24')]]);
+      expect(clock(await at('V-CAL3', '2026-02-24T10:00:00+08:00'))).to.deep.equal({
+        status: 'open', deadline: '2026-02-24', remainingDays: 0, overdueDays: 0, light: 'yellow', cards: [], onTime: null, early: null,
+      });
+      const v = await at('V-CAL3', '2026-02-25T10:00:00+08:00');
+      expect([v.light, v.overdueDays, v.cards]).to.deep.equal(['red', 1, [yellowCard('2026-02-25')]]);
     });
   });
 
@@ -409,11 +414,11 @@ describe('integration: verdicts through the API (the time rules (README, 时限�
       expect(await list('light=green', T0)).to.deep.equal(['V-ND25']);
       expect(await list('light=red', T0)).to.deep.equal(['V-ND25L', 'V-SF25']);
       expect(await list('status=concluded', T0)).to.deep.equal(['V-CAL10', 'V-PAUSE-CONC']);
-      // T2 2026-02-20: V-PAUSE was suspended; the 02-13/14 cases due 02-25/26 were green.
+      // T2 2026-02-20: V-PAUSE was suspended; the 02-13/14 cases due 02-24/25/26 were green.
       expect(await list('light=paused', T2)).to.deep.equal(['V-PAUSE']);
       expect(await list('status=paused', T2)).to.deep.equal(['V-PAUSE']);
-      expect(await list('light=green', T2)).to.deep.equal(['V-SF26-A', 'V-SF26-B', 'V-SF26-C', 'V-SF26-D']);
-      expect(await list('light=red', T2)).to.deep.equal(['V-CAL3', 'V-IMM-LATE', 'V-SAT', 'V-SF25']);
+      expect(await list('light=green', T2)).to.deep.equal(['V-CAL3', 'V-SF26-A', 'V-SF26-B', 'V-SF26-C', 'V-SF26-D']);
+      expect(await list('light=red', T2)).to.deep.equal(['V-IMM-LATE', 'V-SAT', 'V-SF25']);
       expect(await list('status=concluded', T2)).to.deep.equal(['V-CAL10', 'V-IMM-OK', 'V-ND25', 'V-ND25L', 'V-PAUSE-CONC']);
     });
 
@@ -442,15 +447,16 @@ describe('integration: verdicts through the API (the time rules (README, 时限�
         overall: { open: 3, green: 1, yellow: 0, red: 2, paused: 0, yellowCards: 2, redCards: 1 },
         departments: [{ departmentCode: MKT, open: 3, green: 1, yellow: 0, red: 2, paused: 0, yellowCards: 2, redCards: 1 }],
       });
-      // T2: MKT V-SF25 red (both cards), V-SF26-A..D green, V-PAUSE paused; TAX V-SAT and V-CAL3 red
-      // without overdue days, V-IMM-LATE red with a yellow card (overdue Saturday 02-14).
+      // T2: MKT V-SF25 red (both cards), V-SF26-A..D green, V-PAUSE paused; TAX V-SAT red without
+      // overdue days, V-CAL3 green (due 02-24, after the holiday), V-IMM-LATE red with a yellow card
+      // (overdue Saturday 02-14).
       expect((await node.api('GET', `/api/v1/board?at=${q(T2)}`)).body).to.deep.equal({
         at: '2026-02-20T10:00:00.000+08:00',
         date: '2026-02-20',
-        overall: { open: 9, green: 4, yellow: 0, red: 4, paused: 1, yellowCards: 2, redCards: 1 },
+        overall: { open: 9, green: 5, yellow: 0, red: 3, paused: 1, yellowCards: 2, redCards: 1 },
         departments: [
           { departmentCode: MKT, open: 6, green: 4, yellow: 0, red: 1, paused: 1, yellowCards: 1, redCards: 1 },
-          { departmentCode: TAX, open: 3, green: 0, yellow: 0, red: 3, paused: 0, yellowCards: 1, redCards: 0 },
+          { departmentCode: TAX, open: 3, green: 1, yellow: 0, red: 2, paused: 0, yellowCards: 1, redCards: 0 },
         ],
       });
     });

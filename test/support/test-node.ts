@@ -23,9 +23,13 @@ export interface TestNode {
   close(): Promise<void>;
 }
 
-/** `options.logger` replaces the silent logger, e.g. one writing to memory for a test that reads the log. */
-export async function startTestNode(env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestNode> {
-  const database = await createTestDatabase();
+/**
+ * `options.logger` replaces the silent logger, e.g. one writing to memory for a test that reads the log.
+ * `options.database` starts the node on a database another node used (a restart, e.g. after an
+ * upgrade); a new one is made otherwise. Either way `close()` drops it.
+ */
+export async function startTestNode(env: Record<string, string> = {}, options: { logger?: Logger; database?: TestDatabase } = {}): Promise<TestNode> {
+  const database = options.database ?? await createTestDatabase();
   let now = new Date('2026-03-02T10:00:00+08:00');
   const settings = loadSettings({
     ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',

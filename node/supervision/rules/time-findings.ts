@@ -3,7 +3,7 @@
  * facts and the timeline, so they agree with the verdict of the same instant.
  */
 import { isoFromDay, startOfLocalDayIso, type DayNumber } from '../../calendar/local-date.ts';
-import { cardsDueOn, nthCountingDay } from '../../timelimits/timeline.ts';
+import { cardsDueOn, yellowFromBeforeOpenPause } from '../../timelimits/timeline.ts';
 import { finding, isRunning, runningOn, type RuleContext } from './rule-context.ts';
 import type { Finding } from './rule-types.ts';
 
@@ -37,9 +37,7 @@ function yellowDay(ctx: RuleContext): DayNumber | null {
   const timeline = ctx.timeline;
   if (timeline === null) return null;
   if (timeline.deadline !== null || ctx.limit === null || ctx.facts.acceptedDay === null) return timeline.yellowFrom;
-  const needed = ctx.limit.limitDays - ctx.policy.yellowAtRemainingDays;
-  if (needed <= 0) return ctx.facts.acceptedDay;
-  return nthCountingDay(ctx.facts.acceptedDay, ctx.facts.suspensions, ctx.limit.limitUnit, ctx.calendar, needed);
+  return yellowFromBeforeOpenPause(ctx.facts.acceptedDay, ctx.facts.suspensions, ctx.limit.limitUnit, ctx.calendar, ctx.limit.limitDays, ctx.policy.yellowAtRemainingDays);
 }
 
 /**

@@ -99,27 +99,83 @@ describe('timelimits/computeTimeline', () => {
   });
 
   describe('calendar-day items', () => {
-    it('counts every date but overdue days only on working days', () => {
-      // A = 2025-09-30: 10-01 1, 10-02 2, 10-03 3 (holidays count). Overdue working days after 10-03:
-      // 10-09 1, 10-10 2, 10-11 (Sat, working) 3, 10-13 4.
+    it('counts every date, holidays too, and moves a deadline in a holiday run to the next working day', () => {
+      // A = 2025-09-30: 10-01 1, 10-02 2, 10-03 3 (holidays count), but 10-03 is inside 国庆
+      // (10-01..10-08), so the deadline is the first working day after it, Thursday 10-09
+      // (民法典第二百零三条). The light turns yellow on 10-09, not on the holiday: remaining days
+      // count the holidays up to the moved deadline. Overdue working days after 10-09: 10-10 1,
+      // 10-11 (Sat, working) 2, 10-13 3, 10-14 4.
       expect(timelineOf([accepted('2025-09-30T10:00:00+08:00')], 3, 'calendarDay')).to.deep.equal({
-        deadline: '2025-10-03',
-        yellowFrom: '2025-10-03',
-        yellowCardOn: '2025-10-09',
-        redCardOn: '2025-10-13',
+        deadline: '2025-10-09',
+        yellowFrom: '2025-10-09',
+        yellowCardOn: '2025-10-10',
+        redCardOn: '2025-10-14',
       });
     });
 
-    it('removes paused dates from calendar-day counting', () => {
+    it('moves a deadline on a Saturday to the Monday: 2026-11-25 + 10 calendar days', () => {
+      // A = Wed 2026-11-25: the 10th date after it is Sat 12-05, so the deadline is Mon 12-07.
+      // Overdue working days after 12-07: 12-08 1, 12-09 2, 12-10 3, 12-11 4.
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00')], 10, 'calendarDay')).to.deep.equal({
+        deadline: '2026-12-07',
+        yellowFrom: '2026-12-07',
+        yellowCardOn: '2026-12-08',
+        redCardOn: '2026-12-11',
+      });
+      // yellowAtRemainingDays counts remaining dates: 1 left (12-07) on Sunday 12-06, 3 on Friday 12-04.
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00')], 10, 'calendarDay', policy(1)).yellowFrom).to.equal('2026-12-06');
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00')], 10, 'calendarDay', policy(3)).yellowFrom).to.equal('2026-12-04');
+    });
+
+    it('keeps a deadline that falls on a working day, an adjusted working weekend day included', () => {
+      // A = Wed 2026-11-25, 9 calendar days: Fri 12-04, a working day.
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00')], 9, 'calendarDay')).to.deep.equal({
+        deadline: '2026-12-04',
+        yellowFrom: '2026-12-04',
+        yellowCardOn: '2026-12-07',
+        redCardOn: '2026-12-10',
+      });
+      // A = 2026-10-03 (a holiday), 7 calendar days: Sat 10-10, an adjusted working day (调休上班).
+      expect(timelineOf([accepted('2026-10-03T10:00:00+08:00')], 7, 'calendarDay').deadline).to.equal('2026-10-10');
+    });
+
+    it('leaves working-day items and immediate items alone', () => {
+      // 8 working days from Wed 2026-11-25 end on Mon 12-07 (12-05 and 12-06 do not count).
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00')], 8).deadline).to.equal('2026-12-07');
+      // An immediate calendar-day item accepted on a Saturday is due that Saturday: no period ends.
+      expect(timelineOf([accepted('2026-12-05T10:00:00+08:00')], 0, 'calendarDay')).to.deep.equal({
+        deadline: '2026-12-05',
+        yellowFrom: '2026-12-05',
+        yellowCardOn: '2026-12-07',
+        redCardOn: '2026-12-10',
+      });
+    });
+
+    it('removes paused dates from calendar-day counting, then moves the deadline off the weekend', () => {
       // A = 2025-03-03, 10 calendar days would end 03-13; the pause 03-05..03-07 removes 03-06 and 03-07,
-      // so the deadline is 03-15 (a Saturday) and the first overdue working day is Monday 03-17.
+      // so the 10th counting day is 03-15 (a Saturday) and the deadline Monday 03-17. Overdue working
+      // days after it: 03-18 1, 03-19 2, 03-20 3, 03-21 4.
       const events = [accepted('2025-03-03T09:00:00+08:00'), suspended('2025-03-05T10:00:00+08:00'), resumed('2025-03-07T15:00:00+08:00')];
       expect(timelineOf(events, 10, 'calendarDay')).to.deep.equal({
-        deadline: '2025-03-15',
-        yellowFrom: '2025-03-15',
-        yellowCardOn: '2025-03-17',
-        redCardOn: '2025-03-20',
+        deadline: '2025-03-17',
+        yellowFrom: '2025-03-17',
+        yellowCardOn: '2025-03-18',
+        redCardOn: '2025-03-21',
       });
+    });
+
+    it('moves the deadline only once the pauses are known: pending while one is open', () => {
+      // Paused on Fri 12-04 and still open: 12-05 no longer counts, the deadline is pending.
+      const open = [accepted('2026-11-25T10:00:00+08:00'), suspended('2026-12-04T10:00:00+08:00')];
+      expect(timelineOf(open, 10, 'calendarDay').deadline).to.equal(null);
+      // Resumed on Mon 12-07: 12-05..12-07 removed, so 11-26..12-04 are days 1-9 and Tue 12-08,
+      // a working day, is the 10th and the deadline.
+      expect(timelineOf([...open, resumed('2026-12-07T09:00:00+08:00')], 10, 'calendarDay').deadline).to.equal('2026-12-08');
+      // Resumed on Fri 12-11 instead: the 10th counting day is Sat 12-12, so the deadline is Mon 12-14.
+      expect(timelineOf([...open, resumed('2026-12-11T09:00:00+08:00')], 10, 'calendarDay').deadline).to.equal('2026-12-14');
+      // Paused on the Saturday itself: 12-05 still counts (a pause removes S < D <= E), so the
+      // deadline is known, and moved to Monday as for any case.
+      expect(timelineOf([accepted('2026-11-25T10:00:00+08:00'), suspended('2026-12-05T10:00:00+08:00')], 10, 'calendarDay').deadline).to.equal('2026-12-07');
     });
   });
 
@@ -313,6 +369,8 @@ describe('timelimits/computeTimeline against a day-by-day reference', () => {
       }
     }
     if (deadline === null) return { deadline: null, yellowFrom: null, yellowCardOn: null, redCardOn: null };
+    // 民法典第二百零三条: a calendar-day period that ends on a rest day ends on the next working day.
+    if (n > 0 && unit === 'calendarDay') while (!CALENDAR.isWorkingDay(deadline)) deadline++;
     const remaining = (t: number): number => {
       let r = 0;
       for (let D = t + 1; D <= deadline; D++) if (counting(D)) r++;

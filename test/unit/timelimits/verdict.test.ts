@@ -197,21 +197,64 @@ describe('timelimits/evaluateCase', () => {
   });
 
   describe('calendar-day items', () => {
-    // A = 2025-09-30, 3 calendar days: 10-01, 10-02, 10-03 (holidays count). Overdue working days: 10-09, 10-10, 10-11, 10-13.
+    // A = 2025-09-30, 3 calendar days: 10-01, 10-02, 10-03 (holidays count); 10-03 is inside 国庆
+    // (10-01..10-08), so the deadline moves to the next working day, Thu 10-09 (民法典第二百零三条).
+    // Overdue working days: 10-10, 10-11 (Sat, working), 10-13, 10-14.
     const events = [accepted('2025-09-30T10:00:00+08:00')];
 
-    it('count every date down to the deadline', () => {
+    it('count every date down to the deadline, the holidays it moved over too', () => {
       const v = verdictAt(events, item(3, 'calendarDay'), '2025-10-02T10:00:00+08:00');
-      expect([v.limitUnit, v.deadline, v.remainingDays, v.light]).to.deep.equal(['calendarDay', '2025-10-03', 1, 'green']);
-      expect(verdictAt(events, item(3, 'calendarDay'), '2025-10-03T10:00:00+08:00').light).to.equal('yellow');
+      expect([v.limitUnit, v.deadline, v.remainingDays, v.light]).to.deep.equal(['calendarDay', '2025-10-09', 7, 'green']);
+      // Not yellow on the holiday the 3rd day fell on, nor red after it: the period ends on 10-09.
+      expect(clock(verdictAt(events, item(3, 'calendarDay'), '2025-10-03T10:00:00+08:00'))).to.deep.equal({
+        status: 'open', deadline: '2025-10-09', remainingDays: 6, overdueDays: 0, light: 'green', cards: [], onTime: null, early: null,
+      });
+      expect(verdictAt(events, item(3, 'calendarDay'), '2025-10-08T10:00:00+08:00').light).to.equal('green');
+      expect(verdictAt(events, item(3, 'calendarDay'), '2025-10-09T10:00:00+08:00').light).to.equal('yellow');
     });
 
-    it('count overdue days in working days', () => {
-      expect(clock(verdictAt(events, item(3, 'calendarDay'), '2025-10-08T10:00:00+08:00'))).to.deep.equal({
-        status: 'open', deadline: '2025-10-03', remainingDays: 0, overdueDays: 0, light: 'red', cards: [], onTime: null, early: null,
+    it('count overdue days in working days after the moved deadline', () => {
+      expect(clock(verdictAt(events, item(3, 'calendarDay'), '2025-10-10T10:00:00+08:00'))).to.deep.equal({
+        status: 'open', deadline: '2025-10-09', remainingDays: 0, overdueDays: 1, light: 'red', cards: [yellowCard('2025-10-10')], onTime: null, early: null,
       });
-      const v = verdictAt(events, item(3, 'calendarDay'), '2025-10-13T10:00:00+08:00');
-      expect([v.overdueDays, v.cards]).to.deep.equal([4, [yellowCard('2025-10-09'), redCard('2025-10-13')]]);
+      const v = verdictAt(events, item(3, 'calendarDay'), '2025-10-14T10:00:00+08:00');
+      expect([v.overdueDays, v.cards]).to.deep.equal([4, [yellowCard('2025-10-10'), redCard('2025-10-14')]]);
+    });
+
+    describe('a deadline on a Saturday: accepted Wed 2026-11-25, 10 calendar days', () => {
+      // The 10th date is Sat 12-05; the deadline is Mon 12-07.
+      const late = [accepted('2026-11-25T10:00:00+08:00')];
+      const at = (instant: string) => verdictAt(late, item(10, 'calendarDay'), instant);
+
+      it('is due on Monday 12-07, yellow that day only, green over the weekend', () => {
+        expect(clock(at('2026-12-04T10:00:00+08:00'))).to.deep.equal({
+          status: 'open', deadline: '2026-12-07', remainingDays: 3, overdueDays: 0, light: 'green', cards: [], onTime: null, early: null,
+        });
+        expect([at('2026-12-05T10:00:00+08:00').light, at('2026-12-06T10:00:00+08:00').light]).to.deep.equal(['green', 'green']);
+        expect(clock(at('2026-12-07T10:00:00+08:00'))).to.deep.equal({
+          status: 'open', deadline: '2026-12-07', remainingDays: 0, overdueDays: 0, light: 'yellow', cards: [], onTime: null, early: null,
+        });
+      });
+
+      it('is overdue from Tuesday 12-08, with the cards counted from Monday', () => {
+        expect(clock(at('2026-12-08T10:00:00+08:00'))).to.deep.equal({
+          status: 'open', deadline: '2026-12-07', remainingDays: 0, overdueDays: 1, light: 'red', cards: [yellowCard('2026-12-08')], onTime: null, early: null,
+        });
+        expect(at('2026-12-11T10:00:00+08:00').cards).to.deep.equal([yellowCard('2026-12-08'), redCard('2026-12-11')]);
+      });
+
+      it('is on time when concluded on the Monday', () => {
+        const v = verdictAt([...late, concluded('2026-12-07T16:00:00+08:00')], item(10, 'calendarDay'), '2026-12-20T10:00:00+08:00');
+        expect(clock(v)).to.deep.equal({
+          status: 'concluded', deadline: '2026-12-07', remainingDays: null, overdueDays: 0, light: null, cards: [], onTime: true, early: false,
+        });
+      });
+
+      it('leaves a working-day item of the same dates alone', () => {
+        // 8 working days from 11-25 end on Mon 12-07 as well, counted without the weekend.
+        const v = verdictAt(late, item(8), '2026-12-04T10:00:00+08:00');
+        expect([v.deadline, v.remainingDays, v.light]).to.deep.equal(['2026-12-07', 1, 'green']);
+      });
     });
   });
 
