@@ -70,10 +70,10 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
         assertSchema('access/token-refresh.schema.json', body);
         const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
         if ('refused' in refreshed) {
-          // A replayed token ends its sessions although the answer is a refusal.
+          // A replayed token ends its session although the answer is a refusal.
           ctx.state.keepWritesOnRefusal();
           // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
-          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
+          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused', session: refreshed.sessionId } };
           throw new AppError('INVALID_GRANT');
         }
         ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };

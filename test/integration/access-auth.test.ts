@@ -45,6 +45,21 @@ describe('integration: authentication (users, sessions, API clients)', function 
 
   beforeEach(() => node.setNow(T0));
 
+  const refresh = (refreshToken: string, requestId?: string): Promise<ApiAnswer> =>
+    anonymous('POST', '/api/v1/auth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, requestId ? { 'x-request-id': requestId } : {});
+
+  async function auditEntryOrNull(requestId: string): Promise<Record<string, any> | null> {
+    const answer = await node.api('GET', '/api/v1/audit?limit=500&action=POST%20%2Fapi%2Fv1%2Fauth%2Ftoken');
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    return (answer.body.items as Record<string, any>[]).find((entry) => entry.requestId === requestId) ?? null;
+  }
+
+  async function auditEntry(requestId: string): Promise<Record<string, any>> {
+    const entry = await auditEntryOrNull(requestId);
+    expect(entry, `an audit entry for ${requestId}`).to.not.equal(null);
+    return entry!;
+  }
+
   describe('sign-in', () => {
     it('answers an access token, a refresh token and the user, never cached, never a hash', async () => {
       const user = await createUser(node, { role: 'departmentOfficer', departments: ['D1'] });
@@ -136,6 +151,68 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expectRefused(await as(node, first.accessToken)('GET', '/api/v1/auth/me'), 'revoked');
       // Other sessions of the user are untouched.
       expect((await login(node, user.login, user.password)).accessToken).to.be.a('string');
+    });
+
+    it('any spent token of a session, however many rotations back, ends the whole session (the token family), recorded in the trail', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const victim = await login(node, user.login, user.password);
+      // A thief who copied R0 refreshes twice: R0 -> R1 -> R2.
+      const r1 = await refresh(victim.refreshToken);
+      const r2 = await refresh(r1.body.refresh_token);
+      expect([r1.status, r2.status]).to.deep.equal([200, 200]);
+
+      // The victim presents R0, two generations back: the session ends, the thief's newest tokens with it.
+      expectError(await refresh(victim.refreshToken, 'family-reuse-r0'), 401, 'INVALID_GRANT');
+      expectError(await refresh(r2.body.refresh_token), 401, 'INVALID_GRANT');
+      expectRefused(await as(node, r2.body.access_token)('GET', '/api/v1/auth/me'), 'revoked');
+      expectRefused(await as(node, victim.accessToken)('GET', '/api/v1/auth/me'), 'revoked');
+      const entry = await auditEntry('family-reuse-r0');
+      expect(entry).to.deep.include({ actor: `user:${user.login}`, record: `user:${user.id}`, action: 'POST /api/v1/auth/token', status: 401 });
+      expect(entry.details).to.deep.equal({ outcome: 'reused', session: decodeJwt(victim.accessToken).sid });
+      // Every spent token of the family is recognised, R1 too.
+      expectError(await refresh(r1.body.refresh_token, 'family-reuse-r1'), 401, 'INVALID_GRANT');
+      expect((await auditEntry('family-reuse-r1')).details).to.include({ outcome: 'reused' });
+      // Other sessions of the user are untouched.
+      expect((await login(node, user.login, user.password)).accessToken).to.be.a('string');
+    });
+
+    it('a spent token presented after logout is recorded as reuse; the current one is merely invalid', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const r1 = await refresh(session.refreshToken);
+      const r2 = await refresh(r1.body.refresh_token);
+      expect((await as(node, r2.body.access_token)('POST', '/api/v1/auth/logout')).status).to.equal(204);
+      expectError(await refresh(session.refreshToken, 'after-logout-r0'), 401, 'INVALID_GRANT');
+      expectError(await refresh(r2.body.refresh_token, 'after-logout-r2'), 401, 'INVALID_GRANT');
+      expect((await auditEntry('after-logout-r0')).details).to.include({ outcome: 'reused' });
+      // The current token of an ended session names nobody: no entry.
+      expect(await auditEntryOrNull('after-logout-r2')).to.equal(null);
+    });
+
+    it('refreshes racing with one token: one wins, the others are reuse and end the session', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const answers = await Promise.all(Array.from({ length: 4 }, () => refresh(session.refreshToken)));
+      const winners = answers.filter((answer) => answer.status === 200);
+      expect(winners, JSON.stringify(answers.map((answer) => answer.body))).to.have.length(1);
+      for (const answer of answers.filter((candidate) => candidate.status !== 200)) expectError(answer, 401, 'INVALID_GRANT');
+      expectError(await refresh(winners[0]!.body.refresh_token), 401, 'INVALID_GRANT');
+      expectRefused(await as(node, winners[0]!.body.access_token)('GET', '/api/v1/auth/me'), 'revoked');
+    });
+
+    it('forgets a family\'s spent tokens at the next sign-in once its session has run out', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      expect((await refresh(session.refreshToken)).status).to.equal(200);
+      const spentOf = async (sid: unknown): Promise<number> => Number((await poolRunner(node.node.orm).query<{ n: string }>('SELECT count(*) AS n FROM spent_refresh_tokens WHERE session_id = $1', [sid]))[0]!.n);
+      const sid = decodeJwt(session.accessToken).sid;
+      expect(await spentOf(sid)).to.equal(1);
+      node.setNow(new Date(Date.parse(T0) + 3599_000));
+      await login(node, user.login, user.password);
+      expect(await spentOf(sid), 'still live: kept').to.equal(1);
+      node.setNow(new Date(Date.parse(T0) + 3600_000));
+      await login(node, user.login, user.password);
+      expect(await spentOf(sid), 'run out: forgotten').to.equal(0);
     });
 
     it('refuses a refresh after the session\'s end, and an unknown token', async () => {
