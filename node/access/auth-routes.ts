@@ -56,8 +56,9 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
   });
 
   // The grant type picks the schema (token-refresh or token-client): an unknown one is UNSUPPORTED_GRANT_TYPE (RFC 6749 5.2).
+  // JSON or the form encoding RFC 6749 specifies for this endpoint: both arrive as one object.
   const token = defineRoute({
-    method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'json',
+    method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'jsonOrForm',
     handler: async (ctx) => {
       const body = ctx.input.body as Record<string, unknown> | undefined;
       const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;

@@ -443,6 +443,54 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expect((await as(node, fresh.body.access_token)('GET', '/api/v1/rejections')).status).to.equal(200);
     });
 
+    it('the token endpoint takes the form-encoded body RFC 6749 specifies, as well as JSON, with the same checks and errors', async () => {
+      const form = (fields: Record<string, string> | string, headers: Record<string, string> = {}) =>
+        anonymous('POST', '/api/v1/auth/token', typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+      const { clientId, clientSecret } = await createClient(node, ['D1']);
+      const byForm = await form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+      expect(byForm.status, JSON.stringify(byForm.body)).to.equal(200);
+      expect(byForm.body).to.have.keys(['access_token', 'token_type', 'expires_in']);
+      expect((await as(node, byForm.body.access_token)('GET', '/api/v1/rejections')).status).to.equal(200);
+      // With a charset, and with HTTP Basic (the client authentication RFC 6749 2.3.1 prefers).
+      const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+      expect((await form('grant_type=client_credentials', { authorization: basic, 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' })).status).to.equal(200);
+      // A parameter without a value counts as omitted (RFC 6749 3.1): here Basic carries the credentials.
+      expect((await form('grant_type=client_credentials&client_id=&client_secret=', { authorization: basic })).status).to.equal(200);
+
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const refreshed = await form({ grant_type: 'refresh_token', refresh_token: session.refreshToken });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
+      expect(refreshed.body).to.have.keys(['access_token', 'token_type', 'expires_in', 'refresh_token']);
+      // The spent token again, as a form: reuse, the session ends.
+      expectError(await form({ grant_type: 'refresh_token', refresh_token: session.refreshToken }), 401, 'INVALID_GRANT');
+      expectError(await form({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }), 401, 'INVALID_GRANT');
+
+      // The same refusals, naming the same fields, as the JSON body gets.
+      const sameAsJson = async (fields: Record<string, string>, status: number, code: string): Promise<void> => {
+        const asForm = await form(fields);
+        const asJson = await anonymous('POST', '/api/v1/auth/token', fields);
+        expectError(asForm, status, code);
+        expect(asForm.body, JSON.stringify(fields)).to.deep.equal(asJson.body);
+      };
+      await sameAsJson({ grant_type: 'password', username: 'a', password: 'b' }, 400, 'UNSUPPORTED_GRANT_TYPE');
+      await sameAsJson({}, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'refresh_token' }, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'rt_made-up', scope: 'all' }, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientSecret}x` }, 401, 'INVALID_CLIENT');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'rt_made-up' }, 401, 'INVALID_GRANT');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'a\u0000b' }, 400, 'INVALID_TEXT');
+
+      // What only a form can say: a repeated parameter (RFC 6749 3.2), another charset, a key that is no parameter.
+      expect(expectError(await form(`grant_type=client_credentials&client_id=${clientId}&client_id=${clientId}&client_secret=${clientSecret}`), 400, 'VALIDATION_FAILED').field).to.equal('/client_id');
+      expect(expectError(await form('grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }), 415, 'UNSUPPORTED_MEDIA_TYPE').field).to.equal('Content-Type');
+      expect(expectError(await form('__proto__=x&grant_type=refresh_token&refresh_token=x'), 400, 'VALIDATION_FAILED').field).to.equal('/');
+      expect(expectError(await form('grant_type=refresh_token&refresh_token=x&refresh_token[a]=x'), 400, 'VALIDATION_FAILED').field).to.equal('/refresh_token[a]');
+      expectError(await form(`grant_type=refresh_token&refresh_token=${'x'.repeat(20_000)}`), 400, 'VALIDATION_FAILED');
+      // Sign-in and every other route keep taking JSON only.
+      expectError(await anonymous('POST', '/api/v1/auth/login', `login=${user.login}&password=x`, { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    });
+
     it('checks client bodies and grant types', async () => {
       expect(expectError(await node.api('POST', '/api/v1/clients', { name: '系统', departments: [] }), 400, 'VALIDATION_FAILED').field).to.equal('/departments');
       expectError(await node.api('POST', '/api/v1/clients', { name: '系统', departments: ['D9'] }), 422, 'UNKNOWN_DEPARTMENT');
