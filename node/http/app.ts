@@ -34,6 +34,7 @@ import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { authenticate } from '../access/authenticate.ts';
 import { AccessTokens } from '../access/access-tokens.ts';
 import { authRoutes } from '../access/auth-routes.ts';
+import { signInThrottleOf } from '../access/sign-in-throttle.ts';
 import { userRoutes } from '../access/user-routes.ts';
 import { clientRoutes } from '../access/client-routes.ts';
 import { requestAudit } from '../audit-trail/audit-middleware.ts';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   // client (maxIpsCount 1), so an address a client wrote into the header itself is never taken.
   const app = new Koa<RequestState>({ proxy: deps.settings.trustProxy, maxIpsCount: 1 });
   const tokens = new AccessTokens({ ring: () => deps.identity.ring, nodeCode: deps.settings.nodeCode, lifetimeSeconds: deps.settings.accessTokenSeconds, now: deps.now });
+  const throttle = signInThrottleOf(deps.redis, deps.settings);
 
   // Every route is a contract (node/core/route-contract.ts): validated input, and described by
   // GET /api/v1/openapi.json from the same objects.
@@ -120,8 +122,8 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...syncAdminRoutes(deps.federation, deps.sync),
     ...rollupRoutes({ sql: deps.federation.sql, self: deps.federation.self }),
     ...auditAdminRoutes(deps.federation, deps.audits, keysetPage),
-    ...authRoutes({ tokens, settings: deps.settings, now: deps.now }),
-    ...userRoutes({ now: deps.now }),
+    ...authRoutes({ tokens, settings: deps.settings, throttle, now: deps.now }),
+    ...userRoutes({ throttle, now: deps.now }),
     ...clientRoutes({ now: deps.now }),
     ...auditTrailRoutes({ sql: poolRunner(deps.orm) }),
   ];

@@ -1,5 +1,5 @@
 /**
- * Authentication end to end on a real node: sign-in with lockout, refresh-token rotation and reuse
+ * Authentication end to end on a real node: sign-in with its throttle, refresh-token rotation and reuse
  * detection, logout, expiry by the node's clock, forged tokens, live effect of account changes,
  * the password policy, and API clients with client credentials and secret rotation.
  */
@@ -34,7 +34,11 @@ describe('integration: authentication (users, sessions, API clients)', function 
   let anonymous: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer>;
 
   before(async () => {
-    node = await startTestNode({ LOGIN_MAX_FAILURES: '3', LOCKOUT_SECONDS: '600', ACCESS_TOKEN_SECONDS: '300', REFRESH_TOKEN_SECONDS: '3600', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' });
+    // TRUST_PROXY: the throttle tests sign in from several client addresses (X-Forwarded-For).
+    node = await startTestNode({
+      LOGIN_MAX_FAILURES: '3', LOCKOUT_SECONDS: '600', ACCESS_TOKEN_SECONDS: '300', REFRESH_TOKEN_SECONDS: '3600', RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE: '5', TRUST_PROXY: 'true',
+    });
     anonymous = (method, path, body, headers) => apiRequest(node.url, null, method, path, body, headers);
     for (const code of ['D1', 'D2']) expect((await node.api('PUT', `/api/v1/departments/${code}`, { name: `部门 ${code}` })).status).to.equal(201);
   });
@@ -92,36 +96,90 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).to.equal(1);
     });
 
-    it('locks the account after LOGIN_MAX_FAILURES failures in a row, the right password included, until the node clock passes the lock', async () => {
-      const user = await createUser(node, { role: 'supervisor' });
-      const wrong = () => anonymous('POST', '/api/v1/auth/login', { login: user.login, password: OTHER_PASSWORD });
-      const right = () => anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password });
-      // A success in between resets the count.
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expect((await right()).status).to.equal(200);
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      const lockedUntil = isoLocal(Date.parse(T0) + 600_000);
-      expect(expectError(await wrong(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
-      expect(expectError(await right(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
-      expect((await node.api('GET', `/api/v1/users/${user.id}`)).body.lockedUntil).to.equal(lockedUntil);
+    describe('guessing is throttled by login and address, never by locking the account', () => {
+      /** A sign-in from client address `from` (the node trusts the proxy's X-Forwarded-For here). */
+      const signIn = (loginName: string, password: string, from: string, requestId?: string) =>
+        anonymous('POST', '/api/v1/auth/login', { login: loginName, password }, { 'x-forwarded-for': from, ...(requestId ? { 'x-request-id': requestId } : {}) });
 
-      node.setNow(new Date(Date.parse(T0) + 599_000));
-      expectError(await right(), 423, 'ACCOUNT_LOCKED');
-      node.setNow(new Date(Date.parse(T0) + 600_000));
-      expect((await right()).status).to.equal(200);
-      const after = (await node.api('GET', `/api/v1/users/${user.id}`)).body;
-      expect(after).to.include({ failedLogins: 0, lockedUntil: null });
-    });
+      function expectThrottled(answer: ApiAnswer, maxSeconds: number): number {
+        expect(expectError(answer, 429, 'RATE_LIMITED')).to.have.keys(['retryAfterSeconds']);
+        const retryAfter = Number(answer.headers.get('retry-after'));
+        expect(retryAfter).to.be.within(1, maxSeconds);
+        expect(answer.body.error.details.retryAfterSeconds).to.equal(retryAfter);
+        return retryAfter;
+      }
 
-    it('an administrator can lift a lock', async () => {
-      const user = await createUser(node, { role: 'supervisor' });
-      for (let i = 0; i < 3; i++) await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: OTHER_PASSWORD });
-      expectError(await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password }), 423, 'ACCOUNT_LOCKED');
-      const unlocked = await node.api('PATCH', `/api/v1/users/${user.id}`, { unlock: true });
-      expect(unlocked.body).to.include({ failedLogins: 0, lockedUntil: null });
-      expect((await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password })).status).to.equal(200);
+      it('LOGIN_MAX_FAILURES tries from one address make that address wait LOCKOUT_SECONDS, the right password included; the owner elsewhere signs in', async () => {
+        const user = await createUser(node, { role: 'nodeAdmin' });
+        for (let attempt = 0; attempt < 3; attempt++) expectError(await signIn(user.login, OTHER_PASSWORD, '198.51.100.1'), 401, 'LOGIN_FAILED');
+        expectThrottled(await signIn(user.login, user.password, '198.51.100.1', 'throttled-right'), 600);
+        expectThrottled(await signIn(user.login.toUpperCase(), OTHER_PASSWORD, '198.51.100.1'), 600);
+        // The owner, from another address, is not held up by the guessing; nor is the account locked for anyone.
+        expect((await signIn(user.login, user.password, '198.51.100.2')).status).to.equal(200);
+        expect((await node.api('GET', `/api/v1/users/${user.id}`)).body).to.not.have.any.keys('failedLogins', 'lockedUntil');
+        const entry = (await node.api('GET', '/api/v1/audit?limit=500&action=POST%20%2Fapi%2Fv1%2Fauth%2Flogin')).body.items.find((item: { requestId: string }) => item.requestId === 'throttled-right');
+        expect(entry).to.deep.include({ actor: `user:${user.login}`, status: 429, address: '198.51.100.1' });
+        expect(entry.details).to.deep.equal({ outcome: 'throttled' });
+      });
+
+      it('a success from the address starts its count again', async () => {
+        const user = await createUser(node, { role: 'supervisor' });
+        for (const password of [OTHER_PASSWORD, OTHER_PASSWORD, user.password, OTHER_PASSWORD, OTHER_PASSWORD]) {
+          expect((await signIn(user.login, password, '198.51.100.3')).status).to.equal(password === user.password ? 200 : 401);
+        }
+        expect((await signIn(user.login, user.password, '198.51.100.3')).status).to.equal(200);
+      });
+
+      it('answers an unknown login exactly as a known one, throttled included, so neither the answer nor a lock tells which exists', async () => {
+        const admin = await createUser(node, { role: 'nodeAdmin' });
+        const sequence = async (loginName: string, from: string) => {
+          const answers = [];
+          for (let attempt = 0; attempt < 5; attempt++) answers.push(await signIn(loginName, OTHER_PASSWORD, from));
+          return answers.map((answer) => ({
+            status: answer.status, code: answer.body.error.code, message: answer.body.error.message,
+            details: Object.keys(answer.body.error.details), retryAfter: answer.headers.has('retry-after'),
+          }));
+        };
+        const known = await sequence(admin.login, '198.51.100.4');
+        const unknown = await sequence('nobody-at-all', '198.51.100.5');
+        expect(known.map((answer) => answer.status)).to.deep.equal([401, 401, 401, 429, 429]);
+        expect(unknown).to.deep.equal(known);
+      });
+
+      it('limits failed tries per login across addresses (RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE), so many addresses get no more tries than one', async () => {
+        const user = await createUser(node, { role: 'nodeAdmin' });
+        const statuses: number[] = [];
+        // Three addresses, two guesses each: none reaches its own limit, together they pass the login's five a minute.
+        for (const from of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+          for (let attempt = 0; attempt < 2; attempt++) statuses.push((await signIn(user.login, OTHER_PASSWORD, from)).status);
+        }
+        expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429]);
+        expectThrottled(await signIn(user.login, OTHER_PASSWORD, '203.0.113.4'), 60);
+        const unknown = [];
+        for (const from of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) for (let attempt = 0; attempt < 2; attempt++) unknown.push((await signIn('nobody-at-all-2', OTHER_PASSWORD, from)).status);
+        expect(unknown, 'an unknown login alike').to.deep.equal(statuses);
+      });
+
+      it('an administrator\'s unlock lifts the throttle of the login from every address', async () => {
+        const user = await createUser(node, { role: 'supervisor' });
+        for (const from of ['198.51.100.6', '198.51.100.7']) {
+          for (let attempt = 0; attempt < 3; attempt++) await signIn(user.login, OTHER_PASSWORD, from);
+          expectThrottled(await signIn(user.login, user.password, from), 600);
+        }
+        expect((await node.api('PATCH', `/api/v1/users/${user.id}`, { unlock: true })).status).to.equal(200);
+        for (const from of ['198.51.100.6', '198.51.100.7']) expect((await signIn(user.login, user.password, from)).status).to.equal(200);
+      });
+
+      it('the current password of a change is throttled the same way', async () => {
+        const user = await createUser(node, { role: 'auditor' });
+        const api = as(node, (await login(node, user.login, user.password)).accessToken);
+        const change = (currentPassword: string) => api('POST', '/api/v1/auth/password', { currentPassword, newPassword: OTHER_PASSWORD }, { 'x-forwarded-for': '198.51.100.8' });
+        for (let attempt = 0; attempt < 3; attempt++) expectError(await change('Wrong#Current-2026'), 403, 'WRONG_PASSWORD');
+        expectThrottled(await change(user.password), 600);
+        // Sign-in from that address for that login waits too; elsewhere it does not.
+        expectThrottled(await signIn(user.login, user.password, '198.51.100.8'), 600);
+        expect((await signIn(user.login, user.password, '198.51.100.9')).status).to.equal(200);
+      });
     });
 
     it('checks the body and ignores a token sent with it', async () => {

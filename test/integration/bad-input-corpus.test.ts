@@ -50,7 +50,7 @@ const KNOWN_CODES = new Set([...Object.keys(ERRORS), ...FEDERATION_CODES]);
 const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'FORBIDDEN_DEPARTMENT']);
 
 /** Tables and columns that record attempts on purpose, left out of "nothing changed". */
-const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['users.failed_logins', 'users.locked_until', 'api_clients.last_used_at', 'sessions.last_used_at'] };
+const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['api_clients.last_used_at', 'sessions.last_used_at'] };
 const withSkippedTables = (...tables: string[]): FingerprintOptions => ({ ...ATTEMPTS, skipTables: [...ATTEMPTS.skipTables!, ...tables] });
 
 // Field rules, by what the field holds.
