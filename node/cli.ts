@@ -15,6 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname, userInfo } from 'node:os';
 import { appendAudit, auditDatabaseOf } from './audit-trail/audit-store.ts';
 import { systemClock } from './core/clock.ts';
+import { Redis } from 'ioredis';
+import { signInThrottleOf } from './access/sign-in-throttle.ts';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -34,10 +36,13 @@ try {
 
 const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, { cli: true }, pino.destination(2));
 const orm = await openOrm(settings.databaseUrl, { poolMax: 2 });
+// Only `users unlock` needs Redis (the sign-in throttle lives there): connected on first use.
+let redis = null as Redis | null;
+const throttle = () => signInThrottleOf(redis ??= new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 }), settings);
 let output: string;
 try {
   await prepareDatabase(orm, settings, logger);
-  const result = await runUsersCommand(args, orm.em.fork(), process.env, process.stdin);
+  const result = await runUsersCommand(args, orm.em.fork(), process.env, process.stdin, throttle);
   output = result.output;
   // An operator at the server changes accounts too: the trail names the operating-system user.
   if (result.changed) {
@@ -48,6 +53,7 @@ try {
   }
 } catch (error) {
   await orm.close(true);
+  redis?.disconnect();
   if (error instanceof UsageError) fail(error.message);
   if (error instanceof AppError) {
     const flag = flagOf(error);
@@ -56,4 +62,5 @@ try {
   throw error;
 }
 await orm.close(true);
+await redis?.quit();
 process.stdout.write(`${output}\n`);

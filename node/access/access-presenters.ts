@@ -16,8 +16,6 @@ export function presentUser(user: User): Record<string, unknown> {
     roleLabel: ROLE_LABELS[user.role as Role] ?? user.role,
     departments: user.departments,
     disabled: user.disabled,
-    failedLogins: user.failedLogins,
-    lockedUntil: iso(user.lockedUntil),
     passwordChangedAt: iso(user.passwordChangedAt),
     createdAt: iso(user.createdAt),
     updatedAt: iso(user.updatedAt),

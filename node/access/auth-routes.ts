@@ -10,7 +10,9 @@ import { defineRoute, publishedBody, type RouteShape } from '../core/route-contr
 import { assertSchema } from '../http/validation.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { presentPrincipal, presentUser } from './access-presenters.ts';
-import { checkLogin, checkPassword, type LockoutPolicy } from './password-check.ts';
+import { checkLogin, checkPassword } from './password-check.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import { rateLimited } from '../http/rate-limit.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
 import { openSession, refreshSession, revokeSession, revokeUserSessions } from './sessions.ts';
 import { findUser, setPassword } from './user-service.ts';
@@ -19,7 +21,9 @@ import type { Principal } from './principal.ts';
 
 export interface AuthRouteDeps {
   tokens: AccessTokens;
-  settings: Pick<Settings, 'refreshTokenSeconds' | 'loginMaxFailures' | 'lockoutSeconds'>;
+  settings: Pick<Settings, 'refreshTokenSeconds'>;
+  /** Counts password tries by login and address (sign-in and the current password of a change). */
+  throttle: SignInThrottle;
   now: () => Date;
 }
 
@@ -32,20 +36,23 @@ function userOf(principal: Principal | undefined): Principal & { sessionId: stri
 }
 
 export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
-  const lockout: LockoutPolicy = { maxFailures: deps.settings.loginMaxFailures, lockoutSeconds: deps.settings.lockoutSeconds };
-
   const login = defineRoute({
     method: 'POST', path: '/auth/login', summary: '用户登录 (sign in with login and password)', body: publishedBody<{ login: string; password: string }>('access/login.schema.json'),
     handler: async (ctx) => {
       const { login, password } = ctx.input.body;
       const now = deps.now();
-      const verdict = await checkLogin(ctx.state.em, login, password, lockout, now);
-      // A wrong password counts toward the lockout although the answer is a refusal.
-      if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
+      const address = ctx.ip || 'unknown';
+      // A refused sign-in is answered only once its trail entry is stored (503 otherwise): no guess goes unrecorded.
+      ctx.state.keepWritesOnRefusal();
       // Named as people are everywhere else in the trail, so one filter finds a person's sign-ins too.
+      // Throttled before any lookup, so a known and an unknown login are refused alike.
+      ctx.state.audit = { actor: `user:${login}`, details: { outcome: 'throttled' } };
+      const admission = await deps.throttle.admit(login, address);
+      if (!admission.admitted) throw rateLimited(ctx, admission.retryAfterMs);
+      const verdict = await checkLogin(ctx.state.em, login, password);
       ctx.state.audit = { actor: `user:${login}`, ...(verdict.user ? { record: `user:${verdict.user.id}` } : {}), details: { outcome: verdict.outcome } };
-      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
       if (verdict.outcome === 'failed') throw new AppError('LOGIN_FAILED');
+      ctx.state.afterCommit(() => deps.throttle.succeeded(login, address));
       const session = await openSession(ctx.state.em, verdict.user.id, now, deps.settings.refreshTokenSeconds, { address: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
       const access = await deps.tokens.issueForUser(verdict.user.id, session.sessionId);
       ctx.body = {
@@ -56,8 +63,9 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
   });
 
   // The grant type picks the schema (token-refresh or token-client): an unknown one is UNSUPPORTED_GRANT_TYPE (RFC 6749 5.2).
+  // JSON or the form encoding RFC 6749 specifies for this endpoint: both arrive as one object.
   const token = defineRoute({
-    method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'json',
+    method: 'POST', path: '/auth/token', summary: '令牌端点: 刷新令牌或客户端凭证 (token endpoint: refresh_token or client_credentials)', body: 'jsonOrForm',
     handler: async (ctx) => {
       const body = ctx.input.body as Record<string, unknown> | undefined;
       const grantType = typeof body === 'object' && body !== null ? body.grant_type : undefined;
@@ -70,10 +78,10 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
         assertSchema('access/token-refresh.schema.json', body);
         const refreshed = await refreshSession(ctx.state.em, (body as { refresh_token: string }).refresh_token, deps.now());
         if ('refused' in refreshed) {
-          // A replayed token ends its sessions although the answer is a refusal.
+          // A replayed token ends its session although the answer is a refusal.
           ctx.state.keepWritesOnRefusal();
           // A replayed token is a theft signal worth a trail entry; a merely unknown one names nobody.
-          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused' } };
+          if (refreshed.refused === 'reused') ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'reused', session: refreshed.sessionId } };
           throw new AppError('INVALID_GRANT');
         }
         ctx.state.audit = { actor: `user:${refreshed.login}`, record: `user:${refreshed.userId}`, details: { outcome: 'ok', session: refreshed.sessionId } };
@@ -117,11 +125,15 @@ export function authRoutes(deps: AuthRouteDeps): RouteShape[] {
       const user = await findUser(ctx.state.em, principal.id);
       ctx.state.audit = { record: `user:${user.id}` };
       assertPasswordPolicy(newPassword, user.login, 'newPassword');
-      const verdict = await checkPassword(ctx.state.em, user, currentPassword, lockout, now);
-      // A wrong current password counts toward the lockout although the answer is a refusal.
+      // The current password is a guess like a sign-in's (a stolen access token must not make guessing free): same throttle.
+      const address = ctx.ip || 'unknown';
+      const admission = await deps.throttle.admit(user.login, address);
+      if (!admission.admitted) throw rateLimited(ctx, admission.retryAfterMs);
+      const verdict = await checkPassword(user, currentPassword);
+      // Answered only once recorded, as a sign-in is.
       if (verdict.outcome !== 'ok') ctx.state.keepWritesOnRefusal();
-      if (verdict.outcome === 'locked') throw new AppError('ACCOUNT_LOCKED', { lockedUntil: isoLocal(verdict.lockedUntil) });
       if (verdict.outcome === 'failed') throw new AppError('WRONG_PASSWORD', { field: 'currentPassword' });
+      ctx.state.afterCommit(() => deps.throttle.succeeded(user.login, address));
       const passwordHash = await hashPassword(newPassword);
       await ctx.state.em.transactional(async (tx) => {
         await setPassword(tx, user.id, passwordHash, now);

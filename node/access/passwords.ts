@@ -56,15 +56,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, parsed.key);
 }
 
-let dummy: Promise<string> | null = null;
+/**
+ * A hash of the current cost that no password matches (a random key): made without deriving
+ * anything, so the first unknown login costs no more than any later one.
+ */
+const DUMMY_HASH = `scrypt$${LOG2_N}$${BLOCK_SIZE}$${PARALLELISM}$${randomBytes(SALT_BYTES).toString('base64')}$${randomBytes(KEY_BYTES).toString('base64')}`;
 
 /**
  * Spends as long as a real verification, for a login that does not exist, so the answer's timing
  * does not tell which logins do. Always false.
  */
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummy ??= hashPassword(randomBytes(16).toString('hex'));
-  await verifyPassword(password, await dummy);
+  await verifyPassword(password, DUMMY_HASH);
   return false;
 }
 

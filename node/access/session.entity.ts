@@ -3,8 +3,9 @@ import { User } from './user.entity.ts';
 
 /**
  * A login session: what an access token's `sid` names and what refresh tokens renew. Only SHA-256
- * digests of refresh tokens are kept: the current one, and the one it replaced, so that replaying
- * a rotated token is recognised and ends the session (reuse detection).
+ * digests of refresh tokens are kept: the current one here, every one it replaced in
+ * spent_refresh_tokens, so that replaying any rotated token is recognised and ends the session
+ * (reuse detection over the whole token family).
  */
 export const Session = defineEntity({
   name: 'Session',
@@ -14,7 +15,6 @@ export const Session = defineEntity({
     /** The user's id (the column is user_id). */
     user: p.manyToOne(User).mapToPk().deleteRule('cascade').index(),
     refreshHash: p.string().length(64).unique(),
-    previousRefreshHash: p.string().length(64).nullable().index(),
     createdAt: p.datetime(),
     lastUsedAt: p.datetime(),
     /** Absolute end of the session, fixed at login: refreshing does not extend it. */

@@ -6,10 +6,11 @@ import { presentUser } from './access-presenters.ts';
 import { countUsers, listUsers } from './access-lists.ts';
 import { createUser, findUser, updateUser } from './user-service.ts';
 import { revokeUserSessions } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
-export function userRoutes(deps: { now: () => Date }): RouteShape[] {
+export function userRoutes(deps: { throttle: SignInThrottle; now: () => Date }): RouteShape[] {
   return [
     defineRoute({
       method: 'GET', path: '/users', summary: '用户列表, 按登录名 (users, by login)', query: listQuery({}),
@@ -38,6 +39,8 @@ export function userRoutes(deps: { now: () => Date }): RouteShape[] {
       method: 'PATCH', path: '/users/:id', summary: '修改用户 (change a user)', params: UserParams, body: publishedBody<Record<string, unknown>>('access/user-update.schema.json'),
       handler: async (ctx) => {
         const user = await updateUser(ctx.state.em, ctx.input.params.id, ctx.input.body, deps.now());
+        // Before the commit: an unlock that could not reach Redis fails the request instead of claiming success.
+        if (ctx.input.body.unlock === true) await deps.throttle.clear(user.login);
         // Which fields changed, never the new password itself.
         ctx.state.audit = { record: `user:${user.id}`, details: { changed: Object.keys(ctx.input.body), role: user.role, departments: user.departments, disabled: user.disabled } };
         ctx.body = presentUser(user);

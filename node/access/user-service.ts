@@ -13,6 +13,7 @@ import type { UserRole } from './principal.ts';
 import { checkDepartments } from './department-binding.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
 import { revokeUserSessions } from './sessions.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 export interface NewUser {
   login: string;
@@ -27,6 +28,7 @@ export interface UserChanges {
   role?: UserRole;
   departments?: string[];
   disabled?: boolean;
+  /** Lifts the sign-in throttle of the account (the caller does: it lives in Redis). */
   unlock?: true;
   password?: string;
 }
@@ -74,10 +76,6 @@ export async function updateUser(em: EntityManager, id: string, body: unknown, n
       user.role = role;
     }
     if (changes.name !== undefined) user.name = changes.name;
-    if (changes.unlock) {
-      user.failedLogins = 0;
-      user.lockedUntil = null;
-    }
     if (passwordHash !== null) {
       user.passwordHash = passwordHash;
       user.passwordChangedAt = now;
@@ -99,10 +97,11 @@ async function hashPasswordFor(em: EntityManager, id: string, password: string):
   return hashPassword(password);
 }
 
-/** Clears a lockout by login (the CLI's `users unlock`); NOT_FOUND when there is no such login. */
-export async function unlockByLogin(em: EntityManager, login: string, now: Date): Promise<void> {
-  const changed = await execute(em, 'UPDATE users SET failed_logins = 0, locked_until = NULL, updated_at = $2 WHERE login = $1', [login, now]);
-  if (changed === 0) throw new AppError('NOT_FOUND', { field: 'login', login });
+/** Lifts the sign-in throttle of the account `login`, from every address (the CLI's `users unlock`); NOT_FOUND when there is no such login. */
+export async function unlockByLogin(em: EntityManager, throttle: SignInThrottle, login: string): Promise<void> {
+  const user = await em.findOne(User, { login });
+  if (!user) throw new AppError('NOT_FOUND', { field: 'login', login });
+  await throttle.clear(user.login);
 }
 
 /** Stores a new password hash for user `id` (the caller ends its other sessions in the same transaction). */

@@ -1,8 +1,9 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 
 /**
- * A person who signs in to the node (one role per account). Only a password hash is kept; the
- * failed-login counter and `lockedUntil` carry the lockout, `passwordChangedAt` when it was set.
+ * A person who signs in to the node (one role per account). Only a password hash is kept, and
+ * `passwordChangedAt` when it was set. Failed sign-ins are counted by the sign-in throttle, in
+ * Redis by login and address, never on the account (which nobody can lock for its owner).
  */
 export const User = defineEntity({
   name: 'User',
@@ -18,8 +19,6 @@ export const User = defineEntity({
     /** `scrypt$15$8$1$<salt>$<hash>` (passwords.ts); never answered by the API. */
     passwordHash: p.string().length(200),
     disabled: p.boolean().default(false),
-    failedLogins: p.integer().default(0),
-    lockedUntil: p.datetime().nullable(),
     passwordChangedAt: p.datetime(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),

@@ -13,6 +13,7 @@ import { User } from './user.entity.ts';
 import { presentUser } from './access-presenters.ts';
 import { createUser, unlockByLogin } from './user-service.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
 /** A mistake in how the command was called; the message names the flag. */
 export class UsageError extends Error {
@@ -59,8 +60,8 @@ export interface UsersCommandResult {
   changed?: { action: string; record: string };
 }
 
-/** Runs one `users` command against `em`. */
-export async function runUsersCommand(args: string[], em: EntityManager, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream, clock: Clock = systemClock): Promise<UsersCommandResult> {
+/** Runs one `users` command against `em`; `throttle` reaches the node's sign-in throttle (in Redis), for `unlock` only. */
+export async function runUsersCommand(args: string[], em: EntityManager, env: NodeJS.ProcessEnv, stdin: NodeJS.ReadableStream, throttle: () => SignInThrottle, clock: Clock = systemClock): Promise<UsersCommandResult> {
   const [command, ...rest] = args;
   let parsed: ReturnType<typeof parseFlags>;
   try {
@@ -83,7 +84,7 @@ export async function runUsersCommand(args: string[], em: EntityManager, env: No
       return { output: JSON.stringify(presentUser(user), null, 2), changed: { action: 'CLI users create', record: `user:${user.id}` } };
     }
     case 'unlock':
-      await unlockByLogin(em, required(values, 'login'), now);
+      await unlockByLogin(em, throttle(), required(values, 'login'));
       return { output: `已解锁 (unlocked): ${values.login}`, changed: { action: 'CLI users unlock', record: `user:${values.login}` } };
     case 'list': {
       const users = await em.find(User, {}, { orderBy: { login: 'asc' } });

@@ -55,6 +55,8 @@ export interface Settings {
   rateLimitLoginPerMinute: number;
   /** Requests to each other public route (health, JWKS, /federation/v1/*) per client address per minute. */
   rateLimitPublicPerMinute: number;
+  /** Failed password tries per login per minute, from every address together (sign-in-throttle.ts). */
+  rateLimitLoginPerAccountPerMinute: number;
   /** Secret the node's private keys are encrypted under at rest; see keySecretFile. */
   nodeKeySecret: string | null;
   /** Where a generated key secret is kept (mode 0600) when NODE_KEY_SECRET is not set. */
@@ -85,9 +87,9 @@ export interface Settings {
   accessTokenSeconds: number;
   /** Lifetime of a login session (its refresh tokens), in seconds from login. */
   refreshTokenSeconds: number;
-  /** Consecutive failed logins that lock an account. */
+  /** Password tries without a success, per login and client address, before that address must wait. */
   loginMaxFailures: number;
-  /** How long a locked account stays locked, in seconds. */
+  /** How long it waits (and how long its failures count), in seconds. */
   lockoutSeconds: number;
 }
 
@@ -102,7 +104,7 @@ const KEYS = [
   'NODE_KEY_SECRET', 'NODE_KEY_SECRET_FILE', 'PARENT_URL', 'PUBLIC_URL', 'SYNC_INTERVAL_SECONDS',
   'SWEEP_INTERVAL_SECONDS', 'SWEEP_AFTER_INGEST',
   'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
-  'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE',
+  'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE',
   'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
   'NODE_PROCESS', 'TRUST_PROXY',
 ] as const;
@@ -196,6 +198,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jsonMaxDepth: integer(raw, 'JSON_MAX_DEPTH', 32, 8, 1000),
     rateLimitLoginPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_MINUTE', 20, 1, 100_000),
     rateLimitPublicPerMinute: integer(raw, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 6000, 1, 1_000_000),
+    rateLimitLoginPerAccountPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE', 10, 1, 100_000),
     nodeKeySecret: raw.NODE_KEY_SECRET ?? null,
     keySecretFile: raw.NODE_KEY_SECRET_FILE ?? new URL(`../../.data/node-${nodeCode}.key-secret`, import.meta.url).pathname,
     parentUrl,

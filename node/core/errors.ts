@@ -29,7 +29,6 @@ const NODE_ERRORS = {
   UNAUTHORIZED: { status: 401, message: '需要有效的访问令牌 (a valid bearer token is required)' },
   FORBIDDEN: { status: 403, message: '无权执行此操作 (your role may not do this)' },
   LOGIN_FAILED: { status: 401, message: '登录名或密码错误 (wrong login or password)' },
-  ACCOUNT_LOCKED: { status: 423, message: '登录失败次数过多, 账号已暂时锁定 (too many failed logins: the account is locked for a while)' },
   INVALID_GRANT: { status: 401, message: '刷新令牌无效或已失效 (the refresh token is invalid, expired or revoked)' },
   INVALID_CLIENT: { status: 401, message: '客户端认证失败 (client authentication failed)' },
   UNSUPPORTED_GRANT_TYPE: { status: 400, message: '不支持的授权类型 (unsupported grant_type)' },

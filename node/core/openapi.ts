@@ -50,6 +50,7 @@ function requestBodyOf(route: RouteShape): Json | undefined {
     return { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'application/x-ndjson': { schema: { type: 'string' } } } };
   }
   if (body === 'json') return { required: true, content: { 'application/json': { schema: {} } } };
+  if (body === 'jsonOrForm') return { required: true, content: { 'application/json': { schema: {} }, 'application/x-www-form-urlencoded': { schema: {} } } };
   const schemas = publishedBodiesOf(route).map(ref);
   return { required: true, content: { 'application/json': { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } } } };
 }

@@ -33,10 +33,11 @@ export interface SelectedBody<T> {
 
 /**
  * The body of a route: a published schema (or one chosen by a path parameter), `none` (nothing or
- * `{}`), `json` (any JSON, read by the handler's own rules, e.g. the OAuth token request), or
- * `raw` (the handler reads the stream itself).
+ * `{}`), `json` (any JSON, read by the handler's own rules), `jsonOrForm` (the same, or a
+ * form-encoded body read as an object of strings: the OAuth token request, node/http/form-body.ts),
+ * or `raw` (the handler reads the stream itself).
  */
-export type BodySpec = PublishedBody<unknown> | SelectedBody<unknown> | 'none' | 'json' | 'raw';
+export type BodySpec = PublishedBody<unknown> | SelectedBody<unknown> | 'none' | 'json' | 'jsonOrForm' | 'raw';
 
 /** What a route answers when it succeeds. */
 export interface ResponseSpec {
@@ -54,7 +55,7 @@ export function publishedBody<T>(schemaFile: string): PublishedBody<T> {
 }
 
 type StaticOr<S, Fallback> = S extends TSchema ? Static<S> : Fallback;
-type BodyOf<B> = B extends PublishedBody<infer T> ? T : B extends SelectedBody<infer T> ? T : B extends 'json' ? unknown : undefined;
+type BodyOf<B> = B extends PublishedBody<infer T> ? T : B extends SelectedBody<infer T> ? T : B extends 'json' | 'jsonOrForm' ? unknown : undefined;
 
 /** The checked input a handler reads: params and query coerced to their schemas' types, the body as published. */
 export interface RouteInput<P, Q, B> {

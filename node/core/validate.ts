@@ -67,7 +67,7 @@ export function validate(route: RouteShape): Middleware<RequestState> {
     input.query = check(query, withoutEmpty({ ...ctx.query }), 'query', querySchema);
     if (body === 'none') {
       await noBody(ctx, async () => {});
-    } else if (body === 'json') {
+    } else if (body === 'json' || body === 'jsonOrForm') {
       input.body = ctx.request.body;
     } else if (typeof body === 'object') {
       // Own keys only: a path parameter such as `__proto__` or `constructor` is no case of the table.

@@ -22,12 +22,13 @@ import { Notification } from '../notify/notification.entity.ts';
 import { NotificationAttempt } from '../notify/notification-attempt.entity.ts';
 import { User } from '../access/user.entity.ts';
 import { Session } from '../access/session.entity.ts';
+import { SpentRefreshToken } from '../access/spent-refresh-token.entity.ts';
 import { ApiClient } from '../access/api-client.entity.ts';
 
 export const ENTITIES = [
   Department, Item, CalendarYearRecord, TimePolicyRecord, CaseEventRecord, CaseState, Rejection, ImportJob,
   Alert, AlertTransition, Accountability, NoticeCounter, SweepSchedule, DepartmentContact, Notification, NotificationAttempt,
-  User, Session, ApiClient,
+  User, Session, SpentRefreshToken, ApiClient,
 ];
 
 const MIGRATIONS_PATH = new URL('./migrations', import.meta.url).pathname;

@@ -1,8 +1,8 @@
 /**
  * The Koa application of a node: the log's secret scope, request context, error renderer, security
- * headers, rate limits on the public routes, JSON body parsing with size, charset, depth and text
- * checks, then the public routes and the `/api/v1` routes behind the bearer token. Handlers stay
- * thin; the feature folders hold the work.
+ * headers, rate limits on the public routes, JSON body parsing (and the token endpoint's form body)
+ * with size, charset, depth and text checks, then the public routes and the `/api/v1` routes behind
+ * the bearer token. Handlers stay thin; the feature folders hold the work.
  */
 import Koa from 'koa';
 import { bodyParser } from '@koa/bodyparser';
@@ -34,6 +34,7 @@ import type { AlertNotifier } from '../supervision/alert-notifier.ts';
 import { authenticate } from '../access/authenticate.ts';
 import { AccessTokens } from '../access/access-tokens.ts';
 import { authRoutes } from '../access/auth-routes.ts';
+import { signInThrottleOf } from '../access/sign-in-throttle.ts';
 import { userRoutes } from '../access/user-routes.ts';
 import { clientRoutes } from '../access/client-routes.ts';
 import { requestAudit } from '../audit-trail/audit-middleware.ts';
@@ -47,6 +48,7 @@ import { openApiRoutes } from '../core/openapi.ts';
 import { keysetPage } from '../core/pagination.ts';
 import { errorRenderer } from './error-renderer.ts';
 import { requireJsonWrites } from './require-json.ts';
+import { formBody } from './form-body.ts';
 import { requestContext } from './request-context.ts';
 import { securityHeaders } from './security-headers.ts';
 import { jsonBodyLimits } from './json-body-limits.ts';
@@ -95,25 +97,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   // client (maxIpsCount 1), so an address a client wrote into the header itself is never taken.
   const app = new Koa<RequestState>({ proxy: deps.settings.trustProxy, maxIpsCount: 1 });
   const tokens = new AccessTokens({ ring: () => deps.identity.ring, nodeCode: deps.settings.nodeCode, lifetimeSeconds: deps.settings.accessTokenSeconds, now: deps.now });
-
-  app.use(secretScope());
-  app.use(requestContext(deps.orm, deps.logger, deps.metrics));
-  app.use(errorRenderer());
-  app.use(securityHeaders({ https: deps.settings.publicUrl?.startsWith('https:') ?? false }));
-  app.use(urlText());
-  app.use(rateLimit({ redis: deps.redis, keyPrefix: deps.settings.queuePrefix, loginPerMinute: deps.settings.rateLimitLoginPerMinute, publicPerMinute: deps.settings.rateLimitPublicPerMinute }));
-  // After the rate limits: a flood is refused before it costs this read.
-  app.use(sharedState({ rules: deps.rules, identity: deps.identity }));
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
-  app.use(jsonBodyLimits(deps.settings.jsonMaxDepth));
-  app.use(rememberBodySecrets());
-
-  // Authentication runs before routing, so an unknown /api path without a token answers 401, not
-  // 404, and nobody can probe which routes exist.
-  app.use(authenticate({ adminToken: deps.settings.adminToken, tokens, now: deps.now }));
-  // A write runs in one transaction with its audit entry; every change by an authenticated caller
-  // (or a sign-in attempt) leaves an entry, refused ones too.
-  app.use(writeTransaction({ orm: deps.orm, audit: requestAudit({ db: auditDatabaseOf(deps.orm), now: deps.now }) }));
+  const throttle = signInThrottleOf(deps.redis, deps.settings);
 
   // Every route is a contract (node/core/route-contract.ts): validated input, and described by
   // GET /api/v1/openapi.json from the same objects.
@@ -138,16 +122,38 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...syncAdminRoutes(deps.federation, deps.sync),
     ...rollupRoutes({ sql: deps.federation.sql, self: deps.federation.self }),
     ...auditAdminRoutes(deps.federation, deps.audits, keysetPage),
-    ...authRoutes({ tokens, settings: deps.settings, now: deps.now }),
-    ...userRoutes({ now: deps.now }),
+    ...authRoutes({ tokens, settings: deps.settings, throttle, now: deps.now }),
+    ...userRoutes({ throttle, now: deps.now }),
     ...clientRoutes({ now: deps.now }),
     ...auditTrailRoutes({ sql: poolRunner(deps.orm) }),
   ];
   apiRoutes.push(...openApiRoutes({ public: publicRoutes, api: apiRoutes, apiPrefix: API_PREFIX, title: deps.settings.nodeName, permissionOf: permissionName }));
+  // The OAuth token endpoint takes a form body too (RFC 6749): the contracts say which routes.
+  const formPaths = apiRoutes.filter((route) => route.body === 'jsonOrForm').map((route) => API_PREFIX + route.path);
+
+  app.use(secretScope());
+  app.use(requestContext(deps.orm, deps.logger, deps.metrics));
+  app.use(errorRenderer());
+  app.use(securityHeaders({ https: deps.settings.publicUrl?.startsWith('https:') ?? false }));
+  app.use(urlText());
+  app.use(rateLimit({ redis: deps.redis, keyPrefix: deps.settings.queuePrefix, loginPerMinute: deps.settings.rateLimitLoginPerMinute, publicPerMinute: deps.settings.rateLimitPublicPerMinute }));
+  // After the rate limits: a flood is refused before it costs this read.
+  app.use(sharedState({ rules: deps.rules, identity: deps.identity }));
+  app.use(formBody({ paths: formPaths, limitBytes: deps.settings.jsonLimitBytes }));
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.settings.jsonLimitBytes, encoding: 'utf-8' }));
+  app.use(jsonBodyLimits(deps.settings.jsonMaxDepth));
+  app.use(rememberBodySecrets());
+
+  // Authentication runs before routing, so an unknown /api path without a token answers 401, not
+  // 404, and nobody can probe which routes exist.
+  app.use(authenticate({ adminToken: deps.settings.adminToken, tokens, now: deps.now }));
+  // A write runs in one transaction with its audit entry; every change by an authenticated caller
+  // (or a sign-in attempt) leaves an entry, refused ones too.
+  app.use(writeTransaction({ orm: deps.orm, audit: requestAudit({ db: auditDatabaseOf(deps.orm), now: deps.now }) }));
 
   const publicRouter = guardRoutes(routerOf(publicRoutes));
   app.use(publicRouter.routes()).use(publicRouter.allowedMethods());
-  app.use(requireJsonWrites());
+  app.use(requireJsonWrites(formPaths));
 
   const api = guardRoutes(routerOf(apiRoutes, API_PREFIX));
   app.use(api.routes()).use(api.allowedMethods());

@@ -4,14 +4,15 @@
  * route ROUTE_POLICY marks `public` (RATE_LIMIT_PUBLIC_PER_MINUTE each address, all such routes
  * together). Counting is a fixed one-minute window in Redis (rate-limiter-flexible's atomic Lua
  * INCR + EXPIRE), under the node's queue prefix, so the limit holds across restarts and for every
- * process of a node. Over the limit: 429 RATE_LIMITED with Retry-After.
+ * process of a node. Over the limit: 429 RATE_LIMITED with Retry-After. The sign-in throttle
+ * (node/access/sign-in-throttle.ts) counts password tries with the same limiters.
  *
  * Redis unreachable or slow (not ready, or no answer within REDIS_TIMEOUT_MS): counting falls back
  * to this process's memory, with the same limits. Neither way fails closed: /health must still
  * answer so probes report the Redis outage, and sign-in must not be lost to a cache outage, while
  * a brute-force attempt still meets a limit.
  */
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts } from 'rate-limiter-flexible';
 import { ROUTE_POLICY } from '../access/route-policy.ts';
@@ -51,11 +52,36 @@ export function publicRouteMatchers(policy: Record<string, unknown> = ROUTE_POLI
   });
 }
 
+/** How a limiter counts: `points` per `durationSeconds`; over them, with `blockSeconds`, the key waits that long from then on. */
+export interface LimiterShape {
+  points: number;
+  durationSeconds: number;
+  blockSeconds?: number;
+}
+
+/**
+ * A counter in Redis under `<prefix>:rate:<bucket>:<key>`, falling back to this process's memory
+ * (same shape) while Redis is unreachable or slow. Shared by every limit of the node.
+ */
+export function redisLimiter(redis: Redis, keyPrefix: string, bucket: string, shape: LimiterShape): RLWrapperTimeouts {
+  const counting = { points: shape.points, duration: shape.durationSeconds, blockDuration: shape.blockSeconds ?? 0 };
+  const store = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${rateKeyPrefix(keyPrefix)}:${bucket}`, ...counting, rejectIfRedisNotReady: true });
+  // The wrapper hands its own blockDuration to the insurance limiter: it must carry the same.
+  return new RLWrapperTimeouts({ limiter: store, timeoutMs: REDIS_TIMEOUT_MS, blockDuration: counting.blockDuration, insuranceLimiter: new RateLimiterMemory(counting) });
+}
+
+/** Where a node's rate-limit keys live in Redis. */
+export const rateKeyPrefix = (keyPrefix: string): string => `${keyPrefix}:rate`;
+
+/** Sets Retry-After and answers the RATE_LIMITED refusal for a limiter's refusal `msBeforeNext` from now. */
+export function rateLimited(ctx: Context, msBeforeNext: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  ctx.set('Retry-After', String(retryAfterSeconds));
+  return new AppError('RATE_LIMITED', { retryAfterSeconds });
+}
+
 function limiter(options: RateLimitOptions, bucket: string, points: number): RLWrapperTimeouts {
-  const store = new RateLimiterRedis({
-    storeClient: options.redis, keyPrefix: `${options.keyPrefix}:rate:${bucket}`, points, duration: WINDOW_SECONDS, rejectIfRedisNotReady: true,
-  });
-  return new RLWrapperTimeouts({ limiter: store, timeoutMs: REDIS_TIMEOUT_MS, insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_SECONDS }) });
+  return redisLimiter(options.redis, options.keyPrefix, bucket, { points, durationSeconds: WINDOW_SECONDS });
 }
 
 /** Mounted before the body is read: a flood is refused before it costs parsing, authentication or a query. */
@@ -72,9 +98,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
     } catch (refusal) {
       // Anything but a refusal is the limiter failing even in memory: let the request through.
       if (!(refusal instanceof RateLimiterRes)) return next();
-      const retryAfterSeconds = Math.max(1, Math.ceil(refusal.msBeforeNext / 1000));
-      ctx.set('Retry-After', String(retryAfterSeconds));
-      throw new AppError('RATE_LIMITED', { retryAfterSeconds });
+      throw rateLimited(ctx, refusal.msBeforeNext);
     }
     return next();
   };

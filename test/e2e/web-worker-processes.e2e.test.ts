@@ -181,6 +181,21 @@ describe('e2e: two web processes and a worker serve one node', function () {
     expect(await lights()).to.deep.equal({ green: 0, yellow: total });
   });
 
+  it('counts password guesses together across the web processes: tries on A hold the address back on B', async () => {
+    const created = await webA.api('POST', '/api/v1/users', { login: 'e2e-guessed', name: '被猜测者', role: 'nodeAdmin', departments: [], password: VALID_PASSWORD });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const signIn = (node: NodeProcess, password: string) => apiRequest(node.url, null, 'POST', '/api/v1/auth/login', { login: 'e2e-guessed', password });
+    const statuses: number[] = [];
+    // LOGIN_MAX_FAILURES (5 by default): three guesses on A, two on B.
+    for (const node of [webA, webA, webA, webB, webB]) statuses.push((await signIn(node, 'Wrong#Guess-2026x')).status);
+    expect(statuses).to.deep.equal([401, 401, 401, 401, 401]);
+    for (const node of [webB, webA]) {
+      const answer = await signIn(node, VALID_PASSWORD);
+      expect([answer.status, answer.body.error?.code]).to.deep.equal([429, 'RATE_LIMITED']);
+      expect(Number(answer.headers.get('retry-after'))).to.be.within(1, 900);
+    }
+  });
+
   it('shares sign-ins, refresh-token rotation and key rotation between the web processes', async () => {
     const created = await webA.api('POST', '/api/v1/users', { login: 'e2e-supervisor', name: '督查员', role: 'supervisor', departments: [], password: VALID_PASSWORD });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);

@@ -1,5 +1,5 @@
 /**
- * Authentication end to end on a real node: sign-in with lockout, refresh-token rotation and reuse
+ * Authentication end to end on a real node: sign-in with its throttle, refresh-token rotation and reuse
  * detection, logout, expiry by the node's clock, forged tokens, live effect of account changes,
  * the password policy, and API clients with client credentials and secret rotation.
  */
@@ -34,7 +34,11 @@ describe('integration: authentication (users, sessions, API clients)', function 
   let anonymous: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiAnswer>;
 
   before(async () => {
-    node = await startTestNode({ LOGIN_MAX_FAILURES: '3', LOCKOUT_SECONDS: '600', ACCESS_TOKEN_SECONDS: '300', REFRESH_TOKEN_SECONDS: '3600', RATE_LIMIT_LOGIN_PER_MINUTE: '100000' });
+    // TRUST_PROXY: the throttle tests sign in from several client addresses (X-Forwarded-For).
+    node = await startTestNode({
+      LOGIN_MAX_FAILURES: '3', LOCKOUT_SECONDS: '600', ACCESS_TOKEN_SECONDS: '300', REFRESH_TOKEN_SECONDS: '3600', RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+      RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE: '5', TRUST_PROXY: 'true',
+    });
     anonymous = (method, path, body, headers) => apiRequest(node.url, null, method, path, body, headers);
     for (const code of ['D1', 'D2']) expect((await node.api('PUT', `/api/v1/departments/${code}`, { name: `部门 ${code}` })).status).to.equal(201);
   });
@@ -44,6 +48,21 @@ describe('integration: authentication (users, sessions, API clients)', function 
   });
 
   beforeEach(() => node.setNow(T0));
+
+  const refresh = (refreshToken: string, requestId?: string): Promise<ApiAnswer> =>
+    anonymous('POST', '/api/v1/auth/token', { grant_type: 'refresh_token', refresh_token: refreshToken }, requestId ? { 'x-request-id': requestId } : {});
+
+  async function auditEntryOrNull(requestId: string): Promise<Record<string, any> | null> {
+    const answer = await node.api('GET', '/api/v1/audit?limit=500&action=POST%20%2Fapi%2Fv1%2Fauth%2Ftoken');
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    return (answer.body.items as Record<string, any>[]).find((entry) => entry.requestId === requestId) ?? null;
+  }
+
+  async function auditEntry(requestId: string): Promise<Record<string, any>> {
+    const entry = await auditEntryOrNull(requestId);
+    expect(entry, `an audit entry for ${requestId}`).to.not.equal(null);
+    return entry!;
+  }
 
   describe('sign-in', () => {
     it('answers an access token, a refresh token and the user, never cached, never a hash', async () => {
@@ -77,36 +96,90 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).to.equal(1);
     });
 
-    it('locks the account after LOGIN_MAX_FAILURES failures in a row, the right password included, until the node clock passes the lock', async () => {
-      const user = await createUser(node, { role: 'supervisor' });
-      const wrong = () => anonymous('POST', '/api/v1/auth/login', { login: user.login, password: OTHER_PASSWORD });
-      const right = () => anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password });
-      // A success in between resets the count.
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expect((await right()).status).to.equal(200);
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      expectError(await wrong(), 401, 'LOGIN_FAILED');
-      const lockedUntil = isoLocal(Date.parse(T0) + 600_000);
-      expect(expectError(await wrong(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
-      expect(expectError(await right(), 423, 'ACCOUNT_LOCKED')).to.deep.equal({ lockedUntil });
-      expect((await node.api('GET', `/api/v1/users/${user.id}`)).body.lockedUntil).to.equal(lockedUntil);
+    describe('guessing is throttled by login and address, never by locking the account', () => {
+      /** A sign-in from client address `from` (the node trusts the proxy's X-Forwarded-For here). */
+      const signIn = (loginName: string, password: string, from: string, requestId?: string) =>
+        anonymous('POST', '/api/v1/auth/login', { login: loginName, password }, { 'x-forwarded-for': from, ...(requestId ? { 'x-request-id': requestId } : {}) });
 
-      node.setNow(new Date(Date.parse(T0) + 599_000));
-      expectError(await right(), 423, 'ACCOUNT_LOCKED');
-      node.setNow(new Date(Date.parse(T0) + 600_000));
-      expect((await right()).status).to.equal(200);
-      const after = (await node.api('GET', `/api/v1/users/${user.id}`)).body;
-      expect(after).to.include({ failedLogins: 0, lockedUntil: null });
-    });
+      function expectThrottled(answer: ApiAnswer, maxSeconds: number): number {
+        expect(expectError(answer, 429, 'RATE_LIMITED')).to.have.keys(['retryAfterSeconds']);
+        const retryAfter = Number(answer.headers.get('retry-after'));
+        expect(retryAfter).to.be.within(1, maxSeconds);
+        expect(answer.body.error.details.retryAfterSeconds).to.equal(retryAfter);
+        return retryAfter;
+      }
 
-    it('an administrator can lift a lock', async () => {
-      const user = await createUser(node, { role: 'supervisor' });
-      for (let i = 0; i < 3; i++) await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: OTHER_PASSWORD });
-      expectError(await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password }), 423, 'ACCOUNT_LOCKED');
-      const unlocked = await node.api('PATCH', `/api/v1/users/${user.id}`, { unlock: true });
-      expect(unlocked.body).to.include({ failedLogins: 0, lockedUntil: null });
-      expect((await anonymous('POST', '/api/v1/auth/login', { login: user.login, password: user.password })).status).to.equal(200);
+      it('LOGIN_MAX_FAILURES tries from one address make that address wait LOCKOUT_SECONDS, the right password included; the owner elsewhere signs in', async () => {
+        const user = await createUser(node, { role: 'nodeAdmin' });
+        for (let attempt = 0; attempt < 3; attempt++) expectError(await signIn(user.login, OTHER_PASSWORD, '198.51.100.1'), 401, 'LOGIN_FAILED');
+        expectThrottled(await signIn(user.login, user.password, '198.51.100.1', 'throttled-right'), 600);
+        expectThrottled(await signIn(user.login.toUpperCase(), OTHER_PASSWORD, '198.51.100.1'), 600);
+        // The owner, from another address, is not held up by the guessing; nor is the account locked for anyone.
+        expect((await signIn(user.login, user.password, '198.51.100.2')).status).to.equal(200);
+        expect((await node.api('GET', `/api/v1/users/${user.id}`)).body).to.not.have.any.keys('failedLogins', 'lockedUntil');
+        const entry = (await node.api('GET', '/api/v1/audit?limit=500&action=POST%20%2Fapi%2Fv1%2Fauth%2Flogin')).body.items.find((item: { requestId: string }) => item.requestId === 'throttled-right');
+        expect(entry).to.deep.include({ actor: `user:${user.login}`, status: 429, address: '198.51.100.1' });
+        expect(entry.details).to.deep.equal({ outcome: 'throttled' });
+      });
+
+      it('a success from the address starts its count again', async () => {
+        const user = await createUser(node, { role: 'supervisor' });
+        for (const password of [OTHER_PASSWORD, OTHER_PASSWORD, user.password, OTHER_PASSWORD, OTHER_PASSWORD]) {
+          expect((await signIn(user.login, password, '198.51.100.3')).status).to.equal(password === user.password ? 200 : 401);
+        }
+        expect((await signIn(user.login, user.password, '198.51.100.3')).status).to.equal(200);
+      });
+
+      it('answers an unknown login exactly as a known one, throttled included, so neither the answer nor a lock tells which exists', async () => {
+        const admin = await createUser(node, { role: 'nodeAdmin' });
+        const sequence = async (loginName: string, from: string) => {
+          const answers = [];
+          for (let attempt = 0; attempt < 5; attempt++) answers.push(await signIn(loginName, OTHER_PASSWORD, from));
+          return answers.map((answer) => ({
+            status: answer.status, code: answer.body.error.code, message: answer.body.error.message,
+            details: Object.keys(answer.body.error.details), retryAfter: answer.headers.has('retry-after'),
+          }));
+        };
+        const known = await sequence(admin.login, '198.51.100.4');
+        const unknown = await sequence('nobody-at-all', '198.51.100.5');
+        expect(known.map((answer) => answer.status)).to.deep.equal([401, 401, 401, 429, 429]);
+        expect(unknown).to.deep.equal(known);
+      });
+
+      it('limits failed tries per login across addresses (RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE), so many addresses get no more tries than one', async () => {
+        const user = await createUser(node, { role: 'nodeAdmin' });
+        const statuses: number[] = [];
+        // Three addresses, two guesses each: none reaches its own limit, together they pass the login's five a minute.
+        for (const from of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+          for (let attempt = 0; attempt < 2; attempt++) statuses.push((await signIn(user.login, OTHER_PASSWORD, from)).status);
+        }
+        expect(statuses).to.deep.equal([401, 401, 401, 401, 401, 429]);
+        expectThrottled(await signIn(user.login, OTHER_PASSWORD, '203.0.113.4'), 60);
+        const unknown = [];
+        for (const from of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) for (let attempt = 0; attempt < 2; attempt++) unknown.push((await signIn('nobody-at-all-2', OTHER_PASSWORD, from)).status);
+        expect(unknown, 'an unknown login alike').to.deep.equal(statuses);
+      });
+
+      it('an administrator\'s unlock lifts the throttle of the login from every address', async () => {
+        const user = await createUser(node, { role: 'supervisor' });
+        for (const from of ['198.51.100.6', '198.51.100.7']) {
+          for (let attempt = 0; attempt < 3; attempt++) await signIn(user.login, OTHER_PASSWORD, from);
+          expectThrottled(await signIn(user.login, user.password, from), 600);
+        }
+        expect((await node.api('PATCH', `/api/v1/users/${user.id}`, { unlock: true })).status).to.equal(200);
+        for (const from of ['198.51.100.6', '198.51.100.7']) expect((await signIn(user.login, user.password, from)).status).to.equal(200);
+      });
+
+      it('the current password of a change is throttled the same way', async () => {
+        const user = await createUser(node, { role: 'auditor' });
+        const api = as(node, (await login(node, user.login, user.password)).accessToken);
+        const change = (currentPassword: string) => api('POST', '/api/v1/auth/password', { currentPassword, newPassword: OTHER_PASSWORD }, { 'x-forwarded-for': '198.51.100.8' });
+        for (let attempt = 0; attempt < 3; attempt++) expectError(await change('Wrong#Current-2026'), 403, 'WRONG_PASSWORD');
+        expectThrottled(await change(user.password), 600);
+        // Sign-in from that address for that login waits too; elsewhere it does not.
+        expectThrottled(await signIn(user.login, user.password, '198.51.100.8'), 600);
+        expect((await signIn(user.login, user.password, '198.51.100.9')).status).to.equal(200);
+      });
     });
 
     it('checks the body and ignores a token sent with it', async () => {
@@ -136,6 +209,68 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expectRefused(await as(node, first.accessToken)('GET', '/api/v1/auth/me'), 'revoked');
       // Other sessions of the user are untouched.
       expect((await login(node, user.login, user.password)).accessToken).to.be.a('string');
+    });
+
+    it('any spent token of a session, however many rotations back, ends the whole session (the token family), recorded in the trail', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const victim = await login(node, user.login, user.password);
+      // A thief who copied R0 refreshes twice: R0 -> R1 -> R2.
+      const r1 = await refresh(victim.refreshToken);
+      const r2 = await refresh(r1.body.refresh_token);
+      expect([r1.status, r2.status]).to.deep.equal([200, 200]);
+
+      // The victim presents R0, two generations back: the session ends, the thief's newest tokens with it.
+      expectError(await refresh(victim.refreshToken, 'family-reuse-r0'), 401, 'INVALID_GRANT');
+      expectError(await refresh(r2.body.refresh_token), 401, 'INVALID_GRANT');
+      expectRefused(await as(node, r2.body.access_token)('GET', '/api/v1/auth/me'), 'revoked');
+      expectRefused(await as(node, victim.accessToken)('GET', '/api/v1/auth/me'), 'revoked');
+      const entry = await auditEntry('family-reuse-r0');
+      expect(entry).to.deep.include({ actor: `user:${user.login}`, record: `user:${user.id}`, action: 'POST /api/v1/auth/token', status: 401 });
+      expect(entry.details).to.deep.equal({ outcome: 'reused', session: decodeJwt(victim.accessToken).sid });
+      // Every spent token of the family is recognised, R1 too.
+      expectError(await refresh(r1.body.refresh_token, 'family-reuse-r1'), 401, 'INVALID_GRANT');
+      expect((await auditEntry('family-reuse-r1')).details).to.include({ outcome: 'reused' });
+      // Other sessions of the user are untouched.
+      expect((await login(node, user.login, user.password)).accessToken).to.be.a('string');
+    });
+
+    it('a spent token presented after logout is recorded as reuse; the current one is merely invalid', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const r1 = await refresh(session.refreshToken);
+      const r2 = await refresh(r1.body.refresh_token);
+      expect((await as(node, r2.body.access_token)('POST', '/api/v1/auth/logout')).status).to.equal(204);
+      expectError(await refresh(session.refreshToken, 'after-logout-r0'), 401, 'INVALID_GRANT');
+      expectError(await refresh(r2.body.refresh_token, 'after-logout-r2'), 401, 'INVALID_GRANT');
+      expect((await auditEntry('after-logout-r0')).details).to.include({ outcome: 'reused' });
+      // The current token of an ended session names nobody: no entry.
+      expect(await auditEntryOrNull('after-logout-r2')).to.equal(null);
+    });
+
+    it('refreshes racing with one token: one wins, the others are reuse and end the session', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const answers = await Promise.all(Array.from({ length: 4 }, () => refresh(session.refreshToken)));
+      const winners = answers.filter((answer) => answer.status === 200);
+      expect(winners, JSON.stringify(answers.map((answer) => answer.body))).to.have.length(1);
+      for (const answer of answers.filter((candidate) => candidate.status !== 200)) expectError(answer, 401, 'INVALID_GRANT');
+      expectError(await refresh(winners[0]!.body.refresh_token), 401, 'INVALID_GRANT');
+      expectRefused(await as(node, winners[0]!.body.access_token)('GET', '/api/v1/auth/me'), 'revoked');
+    });
+
+    it('forgets a family\'s spent tokens at the next sign-in once its session has run out', async () => {
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      expect((await refresh(session.refreshToken)).status).to.equal(200);
+      const spentOf = async (sid: unknown): Promise<number> => Number((await poolRunner(node.node.orm).query<{ n: string }>('SELECT count(*) AS n FROM spent_refresh_tokens WHERE session_id = $1', [sid]))[0]!.n);
+      const sid = decodeJwt(session.accessToken).sid;
+      expect(await spentOf(sid)).to.equal(1);
+      node.setNow(new Date(Date.parse(T0) + 3599_000));
+      await login(node, user.login, user.password);
+      expect(await spentOf(sid), 'still live: kept').to.equal(1);
+      node.setNow(new Date(Date.parse(T0) + 3600_000));
+      await login(node, user.login, user.password);
+      expect(await spentOf(sid), 'run out: forgotten').to.equal(0);
     });
 
     it('refuses a refresh after the session\'s end, and an unknown token', async () => {
@@ -364,6 +499,54 @@ describe('integration: authentication (users, sessions, API clients)', function 
       expectError(await anonymous('POST', '/api/v1/auth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret }), 401, 'INVALID_CLIENT');
       const fresh = await anonymous('POST', '/api/v1/auth/token', { grant_type: 'client_credentials', client_id: clientId, client_secret: rotated.body.clientSecret });
       expect((await as(node, fresh.body.access_token)('GET', '/api/v1/rejections')).status).to.equal(200);
+    });
+
+    it('the token endpoint takes the form-encoded body RFC 6749 specifies, as well as JSON, with the same checks and errors', async () => {
+      const form = (fields: Record<string, string> | string, headers: Record<string, string> = {}) =>
+        anonymous('POST', '/api/v1/auth/token', typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(), { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+      const { clientId, clientSecret } = await createClient(node, ['D1']);
+      const byForm = await form({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret });
+      expect(byForm.status, JSON.stringify(byForm.body)).to.equal(200);
+      expect(byForm.body).to.have.keys(['access_token', 'token_type', 'expires_in']);
+      expect((await as(node, byForm.body.access_token)('GET', '/api/v1/rejections')).status).to.equal(200);
+      // With a charset, and with HTTP Basic (the client authentication RFC 6749 2.3.1 prefers).
+      const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+      expect((await form('grant_type=client_credentials', { authorization: basic, 'content-type': 'application/x-www-form-urlencoded; charset=UTF-8' })).status).to.equal(200);
+      // A parameter without a value counts as omitted (RFC 6749 3.1): here Basic carries the credentials.
+      expect((await form('grant_type=client_credentials&client_id=&client_secret=', { authorization: basic })).status).to.equal(200);
+
+      const user = await createUser(node, { role: 'auditor' });
+      const session = await login(node, user.login, user.password);
+      const refreshed = await form({ grant_type: 'refresh_token', refresh_token: session.refreshToken });
+      expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
+      expect(refreshed.body).to.have.keys(['access_token', 'token_type', 'expires_in', 'refresh_token']);
+      // The spent token again, as a form: reuse, the session ends.
+      expectError(await form({ grant_type: 'refresh_token', refresh_token: session.refreshToken }), 401, 'INVALID_GRANT');
+      expectError(await form({ grant_type: 'refresh_token', refresh_token: refreshed.body.refresh_token }), 401, 'INVALID_GRANT');
+
+      // The same refusals, naming the same fields, as the JSON body gets.
+      const sameAsJson = async (fields: Record<string, string>, status: number, code: string): Promise<void> => {
+        const asForm = await form(fields);
+        const asJson = await anonymous('POST', '/api/v1/auth/token', fields);
+        expectError(asForm, status, code);
+        expect(asForm.body, JSON.stringify(fields)).to.deep.equal(asJson.body);
+      };
+      await sameAsJson({ grant_type: 'password', username: 'a', password: 'b' }, 400, 'UNSUPPORTED_GRANT_TYPE');
+      await sameAsJson({}, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'refresh_token' }, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'rt_made-up', scope: 'all' }, 400, 'VALIDATION_FAILED');
+      await sameAsJson({ grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientSecret}x` }, 401, 'INVALID_CLIENT');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'rt_made-up' }, 401, 'INVALID_GRANT');
+      await sameAsJson({ grant_type: 'refresh_token', refresh_token: 'a\u0000b' }, 400, 'INVALID_TEXT');
+
+      // What only a form can say: a repeated parameter (RFC 6749 3.2), another charset, a key that is no parameter.
+      expect(expectError(await form(`grant_type=client_credentials&client_id=${clientId}&client_id=${clientId}&client_secret=${clientSecret}`), 400, 'VALIDATION_FAILED').field).to.equal('/client_id');
+      expect(expectError(await form('grant_type=client_credentials', { 'content-type': 'application/x-www-form-urlencoded; charset=iso-8859-1' }), 415, 'UNSUPPORTED_MEDIA_TYPE').field).to.equal('Content-Type');
+      expect(expectError(await form('__proto__=x&grant_type=refresh_token&refresh_token=x'), 400, 'VALIDATION_FAILED').field).to.equal('/');
+      expect(expectError(await form('grant_type=refresh_token&refresh_token=x&refresh_token[a]=x'), 400, 'VALIDATION_FAILED').field).to.equal('/refresh_token[a]');
+      expectError(await form(`grant_type=refresh_token&refresh_token=${'x'.repeat(20_000)}`), 400, 'VALIDATION_FAILED');
+      // Sign-in and every other route keep taking JSON only.
+      expectError(await anonymous('POST', '/api/v1/auth/login', `login=${user.login}&password=x`, { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('checks client bodies and grant types', async () => {

@@ -109,10 +109,11 @@ describe('integration: the users CLI and a node without ADMIN_TOKEN', function (
     expect((JSON.parse(users.stdout) as { login: string }[]).map((user) => user.login)).to.deep.equal(['admin', 'officer']);
   });
 
-  it('unlocks an account', async () => {
+  it('unlocks an account: lifts its sign-in throttle', async () => {
     for (let i = 0; i < 5; i++) await apiRequest(node.url, null, 'POST', '/api/v1/auth/login', { login: 'officer', password: 'Wrong-password-123' });
-    expect((await apiRequest(node.url, null, 'POST', '/api/v1/auth/login', { login: 'officer', password: VALID_PASSWORD })).status).to.equal(423);
-    const run = await cli(['users', 'unlock', '--login', 'officer']);
+    expect((await apiRequest(node.url, null, 'POST', '/api/v1/auth/login', { login: 'officer', password: VALID_PASSWORD })).status).to.equal(429);
+    // The CLI reaches the throttle with the node's settings: its Redis and queue prefix.
+    const run = await cli(['users', 'unlock', '--login', 'officer'], { REDIS_URL: node.node.settings.redisUrl, QUEUE_PREFIX: node.node.settings.queuePrefix });
     expect(run.code, run.stderr).to.equal(0);
     expect((await login(node, 'officer', VALID_PASSWORD)).accessToken).to.be.a('string');
     expect((await cli(['users', 'unlock', '--login', 'nobody-here'])).code).to.equal(1);

@@ -28,8 +28,8 @@ import { alertsWhere, sweepAt } from '../support/alert-fixtures.ts';
 import { createClient, createUser, login, VALID_PASSWORD } from '../support/access-fixtures.ts';
 import { changedTables, settledFingerprint, type FingerprintOptions } from '../support/db-fingerprint.ts';
 import {
-  allows, bodyCorpus, decodedPathValue, echoTexts, fieldMutations, pathCorpus, stringCorpus, withValue,
-  INJECTIONS, UNSTORABLE, type Field, type FieldRule, type JsonValue,
+  allows, bodyCorpus, decodedPathValue, echoTexts, fieldMutations, formCorpus, formOf, pathCorpus, stringCorpus, withValue,
+  FORM, INJECTIONS, UNSTORABLE, type Field, type FieldRule, type JsonValue,
 } from '../support/input-corpus.ts';
 
 const JSON_LIMIT = 16 * 1024;
@@ -50,7 +50,7 @@ const KNOWN_CODES = new Set([...Object.keys(ERRORS), ...FEDERATION_CODES]);
 const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'FORBIDDEN_DEPARTMENT']);
 
 /** Tables and columns that record attempts on purpose, left out of "nothing changed". */
-const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['users.failed_logins', 'users.locked_until', 'api_clients.last_used_at', 'sessions.last_used_at'] };
+const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['api_clients.last_used_at', 'sessions.last_used_at'] };
 const withSkippedTables = (...tables: string[]): FingerprintOptions => ({ ...ATTEMPTS, skipTables: [...ATTEMPTS.skipTables!, ...tables] });
 
 // Field rules, by what the field holds.
@@ -427,6 +427,33 @@ describe('integration: the bad-input corpus on every write route', function () {
           expect(changedTables(before, await settledFingerprint(node.database.url, ATTEMPTS)), `${key}: tables changed by refused input`).to.deep.equal([]);
         });
       }
+    }
+  });
+
+  describe('POST /api/v1/auth/token as a form (RFC 6749): each refusal its JSON body gets, the same, and the form\'s own', () => {
+    const key = 'POST /api/v1/auth/token';
+    for (const spec of ROUTES[key] as RouteSpec[]) {
+      it(`${key} (${spec.label}, form)`, async () => {
+        const before = await settledFingerprint(node.database.url, ATTEMPTS);
+        const token = spec.token?.(f) ?? TEST_TOKEN;
+        const base = spec.body!.base(f, 0);
+        const bodies = [{ name: 'the valid body', pointer: undefined, text: JSON.stringify(base) }, ...fieldMutations(base, spec.body!.fields)];
+        let compared = 0;
+        for (const mutation of bodies) {
+          const form = formOf(mutation.text);
+          if (form === null) continue;
+          const asForm = await send('POST', '/api/v1/auth/token', { text: form, contentType: FORM }, token);
+          expectRefusal(`${key} (form)`, mutation.name, asForm, spec, mutation.pointer);
+          const asJson = await send('POST', '/api/v1/auth/token', { text: mutation.text, contentType: 'application/json' }, token);
+          expect([asForm.status, asForm.body], `${mutation.name}: as a form as in JSON`).to.deep.equal([asJson.status, asJson.body]);
+          compared += 1;
+        }
+        expect(compared, 'mutations a form can say').to.be.greaterThan(20);
+        for (const [label, body] of Object.entries(formCorpus(formOf(JSON.stringify(base))!, JSON_LIMIT))) {
+          expectRefusal(`${key} (form)`, label, await send('POST', '/api/v1/auth/token', body, token), spec);
+        }
+        expect(changedTables(before, await settledFingerprint(node.database.url, ATTEMPTS)), `${key}: tables changed by refused forms`).to.deep.equal([]);
+      });
     }
   });
 

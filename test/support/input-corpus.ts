@@ -280,3 +280,45 @@ export function decodedPathValue(encoded: string): string {
     return encoded;
   }
 }
+
+export const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * A JSON body as the form a client could send instead (RFC 6749's token request), or null when a
+ * form cannot say the same: anything but a flat object of strings, an empty string (a form
+ * parameter without a value counts as omitted), or text that is not well-formed Unicode.
+ */
+export function formOf(jsonText: string): string | null {
+  let body: unknown;
+  try {
+    body = JSON.parse(jsonText);
+  } catch {
+    return null;
+  }
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return null;
+  const entries = Object.entries(body);
+  if (!entries.every(([key, value]) => typeof value === 'string' && value !== '' && value.isWellFormed() && key.isWellFormed())) return null;
+  return entries.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value as string)}`).join('&');
+}
+
+/** Whole-body cases only a form can make, for a route that takes a form; `validForm` is its valid body as a form. */
+export function formCorpus(validForm: string, limitBytes: number): Record<string, { text: string; contentType: string }> {
+  const first = validForm.split('&')[0]!;
+  return {
+    'repeated parameter': { text: `${validForm}&${first}`, contentType: FORM },
+    'bracketed key': { text: `${validForm}&a[b]=1`, contentType: FORM },
+    'empty key': { text: `${validForm}&=x`, contentType: FORM },
+    'NUL in a key': { text: `a%00b=1&${validForm}`, contentType: FORM },
+    'NUL in a value': { text: `${validForm}&x=a%00b`, contentType: FORM },
+    'broken percent escape': { text: `${validForm}&x=%E0%A4%A`, contentType: FORM },
+    'overlong UTF-8': { text: `${validForm}&x=%C0%AF`, contentType: FORM },
+    '__proto__ key': { text: `__proto__=x&${validForm}`, contentType: FORM },
+    'constructor key': { text: `constructor=x&${validForm}`, contentType: FORM },
+    'semicolons for ampersands': { text: validForm.replaceAll('&', ';'), contentType: FORM },
+    'only separators': { text: '&&&', contentType: FORM },
+    'JSON text as a form': { text: JSON.stringify(Object.fromEntries(new URLSearchParams(validForm))), contentType: FORM },
+    huge: { text: `${validForm}&padding=${'x'.repeat(limitBytes)}`, contentType: FORM },
+    'charset latin-1': { text: validForm, contentType: `${FORM}; charset=iso-8859-1` },
+    'charset utf-16': { text: validForm, contentType: `${FORM}; charset=utf-16` },
+  };
+}
