@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
     ...catalogRoutes(),
     ...notifyRoutes({ notifications: deps.notifications, now: deps.now }),
     ...caseRoutes(deps),
-    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
+    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), previewSweep: (at) => deps.sweeps.preview(at), now: deps.now }),
     ...calendarRoutes(deps.rules, deps.policyIssuer),
     ...policyRoutes(deps.rules, deps.policyIssuer),
     ...importRoutes({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),
