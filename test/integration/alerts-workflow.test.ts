@@ -153,7 +153,8 @@ describe('integration: the workflow notifies the department', function () {
 
   before(async () => {
     receiver = await startHttpReceiver();
-    node = await startTestNode({ NOTIFY_BACKOFF_MS: '20' });
+    // The receiver listens on loopback, which webhooks may reach only when allowed.
+    node = await startTestNode({ NOTIFY_BACKOFF_MS: '20', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1' });
     await setUpCatalog(node, { GA: '公安局', MZ: '民政局' }, [
       { itemCode: 'IT-3', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 3 },
       { itemCode: 'MZ-3', departmentCode: 'MZ', legalLimitDays: 20, promisedLimitDays: 3 },
