@@ -56,13 +56,16 @@ export function batchApplier(): BatchApplier {
 
 /**
  * The sweep an audit answer runs first (node/supervision/audit-host.ts): the node's own `runSweep` with
- * the scheduled sweep's `deps`, restricted to the page's cases, at the audit instant. What it
- * raises is what the scheduled sweep would have raised (notices numbered and notified alike).
+ * the scheduled sweep's `deps`, restricted to the page's cases, at the node's clock (`now`). What it
+ * raises is what the scheduled sweep would have raised (notices numbered and notified alike). The
+ * audit instant the auditor signed is only read at: a sweep writes alerts, notices and escalations
+ * for good, so it never runs at an instant another node chose (one in this node's future would
+ * escalate notices not yet due). Alerts found by the audit instant are reported as found.
  */
-export function auditSweep(orm: MikroORM, deps: SweepDeps): AuditSweep {
+export function auditSweep(orm: MikroORM, deps: SweepDeps, now: () => Date): AuditSweep {
   // The scheduled sweep's work done early, committed on its own before the answer's snapshot is
   // read: not a change of the request's (which runs in a transaction of its own).
-  return async (caseNos, at) => {
-    await outsideUnit(() => runSweep(orm.em.fork(), deps, at, { caseNos }));
+  return async (caseNos) => {
+    await outsideUnit(() => runSweep(orm.em.fork(), deps, now(), { caseNos }));
   };
 }

@@ -17,8 +17,7 @@ export const PERMISSIONS = [
   'rules:read',
   'alerts:read',
   'alerts:respond', // explain, appeal: a department answering its own notices
-  'alerts:decide', // notify, accept, reject, escalate, revoke, uphold, accountability
-  'sweep:run',
+  'alerts:decide', // notify, accept, reject, escalate, revoke, uphold, accountability, sweeps
   'keys:admin', 'federation:admin', 'federation:read',
   'resupervision:run', 'resupervision:read',
   'rollups:read',
@@ -34,13 +33,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   bootstrap: PERMISSIONS,
   nodeAdmin: [
     'self', ...READ_ALL_CONFIG, 'catalog:write', 'config:write', 'contacts:read', 'contacts:write',
-    'notifications:read', 'notifications:retry', 'events:write', 'imports:read', 'imports:write', 'sweep:run',
+    'notifications:read', 'notifications:retry', 'events:write', 'imports:read', 'imports:write',
     'keys:admin', 'federation:admin', 'federation:read', 'resupervision:read',
     'users:admin', 'clients:admin', 'audit:read', 'metrics:read',
   ],
   supervisor: [
     'self', ...READ_ALL_CONFIG, 'contacts:read', 'contacts:write', 'notifications:read', 'notifications:retry',
-    'cases:read', 'board:read', 'rejections:read', 'alerts:read', 'alerts:decide', 'sweep:run',
+    'cases:read', 'board:read', 'rejections:read', 'alerts:read', 'alerts:decide',
     'federation:read', 'resupervision:run', 'resupervision:read', 'rollups:read', 'audit:read', 'imports:read',
   ],
   departmentOfficer: ['self', ...READ_ALL_CONFIG, 'cases:read', 'board:read', 'rejections:read', 'alerts:read', 'alerts:respond'],

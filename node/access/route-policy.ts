@@ -66,7 +66,8 @@ export const ROUTE_POLICY: Record<string, RouteRule> = {
   'GET /api/v1/alerts': 'alerts:read',
   'GET /api/v1/alerts/counts': 'alerts:read',
   'GET /api/v1/alerts/:id': 'alerts:read',
-  'POST /api/v1/alerts/sweep': 'sweep:run',
+  // A sweep decides on alerts (raises, revokes, escalates), and a dry run shows them: the supervisor's.
+  'POST /api/v1/alerts/sweep': 'alerts:decide',
   'POST /api/v1/alerts/:id/accountability': 'alerts:decide',
   'POST /api/v1/alerts/:id/:action': (params) => (DEPARTMENT_ACTIONS.has(params.action ?? '') ? 'alerts:respond' : 'alerts:decide'),
 

@@ -4,6 +4,7 @@
  * with a sentence that names the key instead of failing later in some request.
  */
 import { readFileSync } from 'node:fs';
+import ipaddr from 'ipaddr.js';
 
 export const NODE_LEVELS = ['county', 'city', 'province'] as const;
 export type NodeLevel = (typeof NODE_LEVELS)[number];
@@ -83,6 +84,12 @@ export interface Settings {
   notifyAttempts: number;
   /** First retry delay; doubles with each retry. */
   notifyBackoffMs: number;
+  /**
+   * WEBHOOK_ALLOWED_NETWORKS: addresses and CIDR ranges (comma-separated) that webhooks may reach
+   * although they are not public (loopback, private, link-local ...): e.g. a department's receiver
+   * on the government intranet. Empty (default): public unicast addresses only.
+   */
+  webhookAllowedNetworks: string[];
   /** Lifetime of a JWT access token, in seconds. */
   accessTokenSeconds: number;
   /** Lifetime of a login session (its refresh tokens), in seconds from login. */
@@ -103,7 +110,7 @@ const KEYS = [
   'QUEUE_PREFIX', 'CALENDAR_DIR', 'LOG_LEVEL', 'JSON_LIMIT_BYTES', 'IMPORT_LIMIT_BYTES',
   'NODE_KEY_SECRET', 'NODE_KEY_SECRET_FILE', 'PARENT_URL', 'PUBLIC_URL', 'SYNC_INTERVAL_SECONDS',
   'SWEEP_INTERVAL_SECONDS', 'SWEEP_AFTER_INGEST',
-  'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
+  'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS', 'WEBHOOK_ALLOWED_NETWORKS',
   'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE',
   'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
   'NODE_PROCESS', 'TRUST_PROXY',
@@ -215,7 +222,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 }
 
 /** The notification channels' settings (SMTP_URL is never echoed: it may hold a password). */
-function notifySettings(raw: RawSettings): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs'> {
+function notifySettings(raw: RawSettings): Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs' | 'webhookAllowedNetworks'> {
   const smtpUrl = raw.SMTP_URL || null;
   if (smtpUrl !== null && !/^smtps?:\/\/[^\s/]+/.test(smtpUrl)) throw new SettingsError('SMTP_URL must be an smtp:// or smtps:// URL (value not shown: it may hold a password)');
   const smsUrlTemplate = raw.SMS_URL_TEMPLATE || null;
@@ -232,7 +239,17 @@ function notifySettings(raw: RawSettings): Pick<Settings, 'smtpUrl' | 'mailFrom'
     smsBodyTemplate,
     notifyAttempts: integer(raw, 'NOTIFY_ATTEMPTS', 5, 1, 50),
     notifyBackoffMs: integer(raw, 'NOTIFY_BACKOFF_MS', 2000, 1, 3_600_000),
+    webhookAllowedNetworks: allowedNetworks(raw),
   };
+}
+
+/** WEBHOOK_ALLOWED_NETWORKS, each entry an IP address or a CIDR range. */
+function allowedNetworks(raw: RawSettings): string[] {
+  const entries = (raw.WEBHOOK_ALLOWED_NETWORKS ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (!ipaddr.isValidCIDR(entry) && !ipaddr.isValid(entry)) throw new SettingsError(`WEBHOOK_ALLOWED_NETWORKS: "${entry}" is neither an IP address nor a CIDR range (e.g. 10.20.0.0/16, 127.0.0.1, ::1)`);
+  }
+  return entries;
 }
 
 function flag(raw: RawSettings, key: Key, fallback: boolean): boolean {

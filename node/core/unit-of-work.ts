@@ -145,6 +145,36 @@ export async function inTransaction<T>(em: EntityManager, work: (tx: EntityManag
   return em.fork().transactional(work);
 }
 
+/** Thrown through a savepoint to undo it; never leaves {@link rolledBack}. */
+const ROLL_BACK = Symbol('roll back');
+
+/**
+ * Runs `work` in a transaction that is always rolled back, and answers what `work` answered: a dry
+ * run. Inside a request it is a savepoint of the request's transaction, undone with the hooks
+ * `work` registered; elsewhere a unit of its own, which `work`'s own transactions join as savepoints.
+ */
+export async function rolledBack<T>(em: EntityManager, work: () => Promise<T>): Promise<T> {
+  const unit = currentUnit();
+  if (!unit) {
+    const own = await UnitOfWork.begin(em);
+    try {
+      return await own.run(() => rolledBack(em, work));
+    } finally {
+      await own.rollback();
+    }
+  }
+  let answer: { value: T } | null = null;
+  try {
+    await unit.nested(async () => {
+      answer = { value: await work() };
+      throw ROLL_BACK;
+    });
+  } catch (error) {
+    if (error !== ROLL_BACK) throw error;
+  }
+  return answer!.value;
+}
+
 /**
  * Runs `work` outside any request's unit: its transactions are its own and commit at once. For
  * work that is not the request's change and must be visible before it ends (the sweep an audit

@@ -22,10 +22,18 @@ function namesOf(schema: object): string[] {
   return Object.keys((schema as { properties?: Record<string, unknown> }).properties ?? {});
 }
 
-/** INVALID_PARAMETER naming the query or path parameter (by its name, as the caller wrote it). */
-function parameterProblem(errors: readonly ErrorObject[] | null | undefined, where: 'query' | 'path', accepted: string[]): AppError {
+/**
+ * INVALID_PARAMETER naming the query or path parameter (by its name, as the caller wrote it). On a
+ * write, `at` gets its own words: a write is dated by the node's clock, never by its caller.
+ */
+function parameterProblem(errors: readonly ErrorObject[] | null | undefined, where: 'query' | 'path', accepted: string[], write: boolean): AppError {
   const error = errors?.[0];
   const field = problemOf(errors).field.replace(/^\//, '').split('/')[0] || where;
+  if (error?.keyword === 'additionalProperties' && write && field === 'at') {
+    const zh = '写入以节点时钟为准, at 只用于查询';
+    const en = 'a write takes the node\'s clock; at is only for reads';
+    return new AppError('INVALID_PARAMETER', { field, in: where, problem: `${zh} (${en})`, keyword: error.keyword }, `参数 at 不适用于写入: ${zh} (parameter at is refused on a write: ${en})`);
+  }
   if (error?.keyword === 'additionalProperties') {
     const zh = `不是本接口的${where === 'query' ? '查询' : '路径'}参数, 可用参数: ${accepted.join(', ') || '无'}`;
     const en = `is not a ${where} parameter of this route; accepted: ${accepted.join(', ') || 'none'}`;
@@ -39,8 +47,8 @@ function withoutEmpty(values: Record<string, unknown>): Record<string, unknown> 
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== undefined));
 }
 
-function check(validator: ValidateFunction, values: Record<string, unknown>, where: 'query' | 'path', schema: object): Record<string, unknown> {
-  if (!validator(values)) throw parameterProblem(validator.errors, where, namesOf(schema));
+function check(validator: ValidateFunction, values: Record<string, unknown>, where: 'query' | 'path', schema: object, write: boolean): Record<string, unknown> {
+  if (!validator(values)) throw parameterProblem(validator.errors, where, namesOf(schema), write);
   return values;
 }
 
@@ -58,13 +66,14 @@ export function validate(route: RouteShape): Middleware<RequestState> {
   const params = paramsSchema ? compileParameters(paramsSchema) : null;
   const query = compileParameters(querySchema);
   const body = route.body;
+  const write = route.method !== 'GET';
   // Resolved now, so a contract naming a schema file that does not exist stops the node at start.
   for (const published of publishedBodiesOf(route)) validatorFor(published.schemaFile);
   return async (ctx, next) => {
     const routed = ctx as typeof ctx & { params?: Record<string, string>; input?: unknown };
     const input: { params: Record<string, unknown>; query: Record<string, unknown>; body: unknown } = { params: {}, query: {}, body: undefined };
-    if (params && paramsSchema) input.params = check(params, { ...(routed.params ?? {}) }, 'path', paramsSchema);
-    input.query = check(query, withoutEmpty({ ...ctx.query }), 'query', querySchema);
+    if (params && paramsSchema) input.params = check(params, { ...(routed.params ?? {}) }, 'path', paramsSchema, write);
+    input.query = check(query, withoutEmpty({ ...ctx.query }), 'query', querySchema, write);
     if (body === 'none') {
       await noBody(ctx, async () => {});
     } else if (body === 'json' || body === 'jsonOrForm') {

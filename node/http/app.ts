@@ -27,6 +27,7 @@ import {
 import type { PolicyIssuer } from '../timelimits/policy-provenance.ts';
 import type { EventLogSequencer } from '../cases/event-log-source.ts';
 import { notifyRoutes } from '../notify/notify-routes.ts';
+import { webhookDestinations } from '../notify/webhook-destination.ts';
 import type { NotificationJobs } from '../notify/notification-queue.ts';
 import { alertRoutes } from '../supervision/alert-routes.ts';
 import type { SweepJobs } from '../jobs/sweep-queue.ts';
@@ -111,9 +112,9 @@ export function createApp(deps: AppDeps): Koa<RequestState> {
   ];
   const apiRoutes: RouteShape[] = [
     ...catalogRoutes(),
-    ...notifyRoutes({ notifications: deps.notifications, now: deps.now }),
+    ...notifyRoutes({ notifications: deps.notifications, destinations: webhookDestinations(deps.settings), now: deps.now }),
     ...caseRoutes(deps),
-    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), now: deps.now }),
+    ...alertRoutes({ nodeCode: deps.settings.nodeCode, rules: deps.rules, notifier: deps.notifier, sweepNow: (at) => deps.sweeps.runNow(at), previewSweep: (at) => deps.sweeps.preview(at), now: deps.now }),
     ...calendarRoutes(deps.rules, deps.policyIssuer),
     ...policyRoutes(deps.rules, deps.policyIssuer),
     ...importRoutes({ queue: deps.imports, limitBytes: deps.settings.importLimitBytes, now: deps.now }),

@@ -83,7 +83,7 @@ export async function startNodeJobs(redis: Redis, parts: NodeJobsParts): Promise
     const sweepDeps: SweepDeps = { nodeCode: settings.nodeCode, rules, notifier, logger };
     const sweeps = sweepJobs(producers.sweep, orm, sweepDeps, logger);
     const afterIngest = settings.sweepAfterIngest ? (caseNos: string[]) => sweeps.afterIngest(caseNos) : undefined;
-    const auditHost = createAuditHost(rules, auditSweep(orm, sweepDeps));
+    const auditHost = createAuditHost(rules, auditSweep(orm, sweepDeps, now));
 
     const workers: QueueWorker[] = [];
     if (runsWorkers(settings.nodeProcess)) {

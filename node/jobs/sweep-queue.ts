@@ -19,6 +19,7 @@ import { runSweep, type SweepDeps, type SweepResult } from '../supervision/sweep
 import { defineQueue, type JobProducer } from '../core/define-queue.ts';
 import { systemClock } from '../core/clock.ts';
 import { compactTimelineCounts } from '../cases/timeline-counts.ts';
+import { rolledBack } from '../core/unit-of-work.ts';
 
 export const SWEEP_QUEUE = 'sweep';
 const SCHEDULER_ID = 'sweep-every-interval';
@@ -70,6 +71,8 @@ export interface SweepJobs {
   afterIngest(caseNos: readonly string[]): void;
   /** Runs a full sweep at `at` in the caller (the API's on-demand sweep), beside the workers. */
   runNow(at: Date): Promise<SweepResult>;
+  /** What a full sweep at `at` would do, rolled back: nothing is written and nobody is notified. */
+  preview(at: Date): Promise<SweepResult>;
 }
 
 /** The sweeps as the API and the import job use them: queueing through `producer`, or running here. */
@@ -85,5 +88,6 @@ export function sweepJobs(producer: JobProducer<SweepJobData, SweepWorkerDeps, S
         .catch((error: unknown) => logger.warn({ err: error }, 'could not queue the sweep after ingested batches'));
     },
     runNow: (at) => runSweep(orm.em.fork(), deps, at),
+    preview: (at) => rolledBack(orm.em, () => runSweep(orm.em.fork(), { ...deps, notifier: null }, at)),
   };
 }

@@ -3,7 +3,7 @@
  * when the message was taken, throws an `UnrecoverableError` when trying again cannot help (a 4xx,
  * an SMTP 5xx, a channel that is not configured) and any other error when a later try may work.
  * Error messages are stored and answered by the API: they never carry a secret or a URL (an SMS
- * gateway URL or a webhook URL may hold a key).
+ * gateway URL or a webhook URL may hold a key), nor anything of the receiver's answer but its status.
  */
 import { UnrecoverableError } from 'bullmq';
 
@@ -30,14 +30,21 @@ export type Channel = (message: OutgoingMessage) => Promise<ChannelAnswer>;
 /** How long an HTTP channel waits for an answer. */
 export const HTTP_TIMEOUT_MS = 10_000;
 
-/** The first characters of a receiver's answer body, on one line. */
-function snippet(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+/**
+ * What an HTTP answer with `status` means for a delivery: 2xx taken; 4xx other than 408 and 429
+ * refused for good; any other status may pass later. Only the status is kept: never the answer's
+ * body, which is the receiver's (and for a URL that reached something internal, that thing's).
+ */
+export function httpAnswer(status: number): ChannelAnswer {
+  const answer = `HTTP ${status}`;
+  if (status >= 200 && status < 300) return { response: answer };
+  const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  throw permanent ? new UnrecoverableError(answer) : new Error(answer);
 }
 
 /**
- * One HTTP request of a channel: 2xx answers; 4xx other than 408 and 429 is permanent; any other
- * status, a timeout or a connection failure may pass later. Redirects are not followed.
+ * One HTTP request of a channel to a URL the operator configured (the SMS gateway): see
+ * httpAnswer; a timeout or a connection failure may pass later. Redirects are not followed.
  */
 export async function httpDelivery(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<ChannelAnswer> {
   let response: Response;
@@ -46,21 +53,23 @@ export async function httpDelivery(url: string, init: { method: string; headers:
   } catch (error) {
     throw new Error(describeFetchError(error));
   }
-  const body = snippet(await response.text().catch(() => ''));
-  const answer = `HTTP ${response.status}${body ? ` ${body}` : ''}`;
-  if (response.status >= 200 && response.status < 300) return { response: answer };
-  const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-  throw permanent ? new UnrecoverableError(answer) : new Error(answer);
+  await response.body?.cancel().catch(() => undefined);
+  return httpAnswer(response.status);
+}
+
+/** The words of a timeout. */
+export const NO_ANSWER = `${HTTP_TIMEOUT_MS / 1000} 秒内无应答 (no answer within ${HTTP_TIMEOUT_MS / 1000} s)`;
+
+/** A connection failure in words that name its cause (an errno code) but not the URL. */
+export function connectionFailure(code: string | null): string {
+  return `连接失败 (connection failed)${code ? `: ${code}` : ''}`;
 }
 
 /** A fetch failure in words that name the cause but not the URL. */
 function describeFetchError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return `${HTTP_TIMEOUT_MS / 1000} 秒内无应答 (no answer within ${HTTP_TIMEOUT_MS / 1000} s)`;
-  }
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return NO_ANSWER;
   const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : null;
-  return `连接失败 (connection failed)${code ? `: ${code}` : ''}`;
+  return connectionFailure(typeof cause?.code === 'string' ? cause.code : null);
 }
 
 /** A channel that is not configured on this node: every message to it fails at once. */

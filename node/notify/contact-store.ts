@@ -10,6 +10,7 @@ import { AppError } from '../core/errors.ts';
 import { query } from '../core/db.ts';
 import type { ChannelName } from './channel.ts';
 import { DepartmentContact } from './department-contact.entity.ts';
+import type { WebhookDestinations } from './webhook-destination.ts';
 
 export interface ContactInput {
   name: string;
@@ -52,7 +53,13 @@ function sameTarget(contact: { channel: string; address: string }, input: Contac
  * with them; answers the new list in id order. Throws VALIDATION_FAILED naming the field
  * (`/contacts/1/address`) before anything changes.
  */
-export async function replaceContacts(em: EntityManager, departmentCode: string, inputs: ContactInput[], now: Date): Promise<DepartmentContact[]> {
+export async function replaceContacts(em: EntityManager, departmentCode: string, inputs: ContactInput[], now: Date, destinations: WebhookDestinations): Promise<DepartmentContact[]> {
+  // Where each webhook points, resolved before the transaction holds anything.
+  for (const [index, input] of inputs.entries()) {
+    if (input.channel !== 'webhook' || addressProblem(input.channel, input.address) !== null) continue;
+    const problem = await destinations.urlProblem(new URL(input.address));
+    if (problem) throw invalid(`/contacts/${index}/address`, problem);
+  }
   return em.transactional(async (tx) => {
     // Serializes two replacements of one department's list (each would otherwise keep rows the other deletes).
     await query(tx, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`department-contacts:${departmentCode}`]);

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
 import type { Channel, ChannelName } from './channel.ts';
 import { webhookChannel } from './webhook-channel.ts';
+import { webhookDestinations } from './webhook-destination.ts';
 import { emailChannel } from './email-channel.ts';
 import { smsChannel } from './sms-channel.ts';
 import { DepartmentContact } from './department-contact.entity.ts';
@@ -38,7 +39,7 @@ export interface NotificationJobs {
 export interface NotificationDeps {
   orm: MikroORM;
   logger: Logger;
-  settings: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs'>;
+  settings: Pick<Settings, 'smtpUrl' | 'mailFrom' | 'smsUrlTemplate' | 'smsMethod' | 'smsBodyTemplate' | 'notifyAttempts' | 'notifyBackoffMs' | 'webhookAllowedNetworks'>;
   /** The clock of attempt rows, sent instants and webhook timestamps. */
   now: () => Date;
 }
@@ -141,7 +142,7 @@ export function notificationEnqueuer(producer: JobProducer<NotifyJobData, Notifi
 /** Opens the delivery channels a notification worker sends through. */
 export function openChannels(deps: NotificationDeps): { channels: Record<ChannelName, Channel>; close(): void } {
   const email = emailChannel(deps.settings);
-  return { channels: { webhook: webhookChannel(deps.now), email: email.send, sms: smsChannel(deps.settings) }, close: () => email.close() };
+  return { channels: { webhook: webhookChannel(deps.now, webhookDestinations(deps.settings)), email: email.send, sms: smsChannel(deps.settings) }, close: () => email.close() };
 }
 
 /**

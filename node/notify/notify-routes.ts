@@ -16,10 +16,13 @@ import type { NotificationAttempt } from './notification-attempt.entity.ts';
 import { NOTIFICATION_STATUSES } from './notification-store.ts';
 import { presentContact, replaceContacts, type ContactInput } from './contact-store.ts';
 import type { NotificationJobs } from './notification-queue.ts';
+import type { WebhookDestinations } from './webhook-destination.ts';
 import { attemptsOf, contactsOf, countNotifications, departmentExists, findNotification, listNotifications, resetFailed } from './notification-reads.ts';
 
 export interface NotifyRouteDeps {
   notifications: Pick<NotificationJobs, 'enqueue'>;
+  /** Where a webhook contact may point (checked before it is saved). */
+  destinations: WebhookDestinations;
   now: () => Date;
 }
 
@@ -67,7 +70,7 @@ export function notifyRoutes(deps: NotifyRouteDeps): RouteShape[] {
       params: DepartmentParams, body: publishedBody<{ contacts: ContactInput[] }>('department-contacts.schema.json'), // fills enabled: true
       handler: async (ctx) => {
         const code = await knownDepartment(ctx.state.em, ctx.input.params.code);
-        const saved = await replaceContacts(ctx.state.em, code, ctx.input.body.contacts, deps.now());
+        const saved = await replaceContacts(ctx.state.em, code, ctx.input.body.contacts, deps.now(), deps.destinations);
         ctx.body = { departmentCode: code, contacts: saved.map(presentContact) };
       },
     }),

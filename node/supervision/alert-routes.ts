@@ -6,7 +6,7 @@ import Type from 'typebox';
 import { AppError } from '../core/errors.ts';
 import { defineRoute, publishedBody, selectedBody, type RouteShape } from '../core/route-contract.ts';
 import { keysetPage, listQuery, positiveIdKey } from '../core/pagination.ts';
-import { AtQuery, CaseNo, Code, PositiveId, atOrNow } from '../core/schema-types.ts';
+import { CaseNo, Code, Instant, PositiveId, atOrNow } from '../core/schema-types.ts';
 import { accessIn } from '../access/access-scope.ts';
 import type { RequestState } from '../http/state.ts';
 import { ALERT_ACTIONS, ALERT_STATUSES, type AlertAction } from './alert-workflow.ts';
@@ -21,11 +21,13 @@ import { ALERT_COUNT_GROUPS, countAlerts as countAlertGroups } from './alert-cou
 export interface AlertRouteDeps extends ActionDeps {
   /** Runs a sweep at `at` now, in the request. */
   sweepNow(at: Date): Promise<SweepResult>;
+  /** What a sweep at `at` would do, written nowhere (rolled back). */
+  previewSweep(at: Date): Promise<SweepResult>;
+  /** The node's clock: the instant of every write. */
   now: () => Date;
 }
 
 const AlertParams = Type.Object({ id: PositiveId('预警编号 (alert id)') });
-const AtOnly = Type.Object(AtQuery, { additionalProperties: false });
 
 /** The alert named in the path, if the caller may see it; else NOT_FOUND. */
 async function visibleAlertId(state: RequestState, id: number): Promise<number> {
@@ -82,10 +84,21 @@ export function alertRoutes(deps: AlertRouteDeps): RouteShape[] {
     },
   });
 
+  // A sweep that writes runs at the node's clock; one at another instant only answers what it would do.
   const sweep = defineRoute({
-    method: 'POST', path: '/alerts/sweep', summary: '立即巡检 (run a sweep at `at` now)', query: AtOnly, body: 'none',
+    method: 'POST', path: '/alerts/sweep',
+    summary: '立即巡检; 指定 at 时为试运行, 不写入 (run a sweep now at the node\'s clock; with `at`, a dry run at that instant that writes nothing)',
+    query: Type.Object({ at: Type.Optional(Instant('试运行的时刻; 省略则按节点时钟实际巡检 (the instant of a dry run; omitted: a real sweep at the node\'s clock)')) }, { additionalProperties: false }),
+    body: 'none',
     handler: async (ctx) => {
-      ctx.body = await deps.sweepNow(atOrNow(ctx.input.query.at, deps.now));
+      const { at } = ctx.input.query;
+      if (at === undefined) {
+        ctx.body = { ...await deps.sweepNow(deps.now()), dryRun: false };
+        return;
+      }
+      const result = await deps.previewSweep(atOrNow(at, deps.now));
+      ctx.state.audit = { details: { dryRun: true, at: result.at } };
+      ctx.body = { ...result, dryRun: true };
     },
   });
 
@@ -100,11 +113,11 @@ export function alertRoutes(deps: AlertRouteDeps): RouteShape[] {
 
   const accountability = defineRoute({
     method: 'POST', path: '/alerts/:id/accountability', summary: '记录问责 (record accountability for an alert)',
-    params: AlertParams, query: AtOnly, body: publishedBody<AccountabilityInput>('alerts/accountability.schema.json'),
+    params: AlertParams, body: publishedBody<AccountabilityInput>('alerts/accountability.schema.json'),
     response: { status: 201 },
     handler: async (ctx) => {
       const id = await visibleAlertId(ctx.state, ctx.input.params.id);
-      const record = await recordAccountability(ctx.state.em, id, ctx.input.body, actorOf(ctx.state), atOrNow(ctx.input.query.at, deps.now));
+      const record = await recordAccountability(ctx.state.em, id, ctx.input.body, actorOf(ctx.state), deps.now());
       ctx.status = 201;
       ctx.body = presentAccountability(record);
     },
@@ -113,7 +126,6 @@ export function alertRoutes(deps: AlertRouteDeps): RouteShape[] {
   const action = defineRoute({
     method: 'POST', path: '/alerts/:id/:action', summary: '预警处置 (a workflow action: notify, explain, accept, reject, escalate, appeal, revoke, uphold)',
     params: Type.Object({ id: PositiveId('预警编号 (alert id)'), action: Type.String({ minLength: 1, maxLength: 64 }) }),
-    query: AtOnly,
     body: selectedBody<ActionInput>('action', { explain: publishedBody('alerts/explanation.schema.json') }, publishedBody('alerts/action.schema.json')),
     handler: async (ctx) => {
       const id = await visibleAlertId(ctx.state, ctx.input.params.id);
@@ -122,7 +134,7 @@ export function alertRoutes(deps: AlertRouteDeps): RouteShape[] {
       if (!ALERT_ACTIONS.includes(name)) throw new AppError('NOT_FOUND', { action: ctx.input.params.action, actions: ALERT_ACTIONS });
       const input = ctx.input.body;
       if (input.demand !== undefined && name !== 'notify') throw new AppError('VALIDATION_FAILED', { field: '/demand', problem: '仅用于 notify (only for notify)' });
-      const alert = await applyAlertAction(ctx.state.em, deps, id, name, input, actorOf(ctx.state), atOrNow(ctx.input.query.at, deps.now));
+      const alert = await applyAlertAction(ctx.state.em, deps, id, name, input, actorOf(ctx.state), deps.now());
       ctx.body = presentAlert(alert);
     },
   });

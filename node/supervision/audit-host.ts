@@ -25,8 +25,9 @@ import type {
 } from '../../federation/index.ts';
 
 /**
- * Sweeps just `caseNos` at `at` (those due by then), so their alerts say what the rules find at
- * that instant: the node's `runSweep`, passed in at wiring time (node/federation-wiring.ts).
+ * Sweeps just `caseNos` (those due) at the node's clock, so their alerts are up to date before an
+ * audit reads them at its instant: the node's `runSweep`, passed in at wiring time
+ * (node/federation-wiring.ts). `at`, the audit's instant, is never the instant of the writes.
  */
 export type AuditSweep = (caseNos: readonly string[], at: Date) => Promise<void>;
 

@@ -19,6 +19,11 @@ export interface HeldAlert {
   status: AlertStatus;
   revoked_by: string | null;
   notice_no: string | null;
+  /**
+   * Revoked by a recomputation: the state it was in when revoked (its transition log's last
+   * system revoke) and, when that state is closed, the instant it was closed then; null otherwise.
+   */
+  revoked_from: { status: AlertStatus; closed_at: string | null } | null;
 }
 
 /** A claimed case with what the rules need of it: its schedule reason, its cached row, its events and its alerts. */
@@ -41,8 +46,8 @@ interface DueCaseRow extends Omit<DueCase, 'events' | 'alerts'> {
   due_key: string;
   /** [payload, received_at as epoch ms] per event, or null. */
   events: [StoredEvent, number][] | null;
-  /** [id, rule, status, revoked_by, notice_no] per alert, or null. */
-  alerts: [string, string, AlertStatus, string | null, string | null][] | null;
+  /** [id, rule, status, revoked_by, notice_no, revoked_from_status, revoked_from_closed_at] per alert, or null. */
+  alerts: [string, string, AlertStatus, string | null, string | null, AlertStatus | null, string | null][] | null;
 }
 
 /** Where a claim stopped in the schedule's (due_at, case_no) order; due_at as PostgreSQL writes it. */
@@ -78,10 +83,20 @@ export async function claimDueCases(
       ORDER BY s.due_at, s.case_no LIMIT $2
       FOR UPDATE SKIP LOCKED),
     held AS MATERIALIZED (
-      SELECT a.id, a.case_no, a.rule, a.status, a.revoked_by, a.notice_no FROM alerts a
+      SELECT a.id, a.case_no, a.rule, a.status, a.revoked_by, a.notice_no, r.from_status AS revoked_from, r.closed_at AS revoked_closed_at
+      FROM alerts a
+      LEFT JOIN LATERAL (
+        SELECT t.from_status, (SELECT c.at FROM alert_transitions c
+            WHERE c.alert_id = a.id AND c.id < t.id AND c.to_status = t.from_status AND c.from_status IS DISTINCT FROM c.to_status AND c.action <> 'reinstate'
+              AND t.from_status IN ('accepted', 'rejected')
+            ORDER BY c.id DESC LIMIT 1) AS closed_at
+        FROM alert_transitions t
+        WHERE a.status = 'revoked' AND a.revoked_by = 'system' AND t.alert_id = a.id AND t.action = 'revoke' AND t.actor = 'system'
+        ORDER BY t.id DESC LIMIT 1) r ON true
       WHERE a.case_no = ANY (ARRAY(SELECT case_no FROM due)) ORDER BY a.id FOR UPDATE OF a),
     held_by_case AS (
-      SELECT case_no, json_agg(json_build_array(id::text, rule, status, revoked_by, notice_no) ORDER BY id) AS alerts
+      SELECT case_no, json_agg(json_build_array(id::text, rule, status, revoked_by, notice_no, revoked_from,
+        CASE WHEN revoked_closed_at IS NULL THEN NULL ELSE to_char(revoked_closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') END) ORDER BY id) AS alerts
       FROM held GROUP BY case_no)
     SELECT d.case_no, d.due_at::text AS due_key, d.reason, c.status, c.item_code, c.department_code, c.limit_days, c.limit_unit,
       (SELECT json_agg(json_build_array(e.payload, floor(extract(epoch FROM e.received_at) * 1000)) ORDER BY e.seq)
@@ -98,8 +113,9 @@ export async function claimDueCases(
     limit_days: row.limit_days,
     limit_unit: row.limit_unit,
     events: (row.events ?? []).map(([event, receivedMs]) => ({ event, receivedAt: new Date(receivedMs).toISOString() })),
-    alerts: (row.alerts ?? []).map(([id, rule, status, revokedBy, noticeNo]) => ({
+    alerts: (row.alerts ?? []).map(([id, rule, status, revokedBy, noticeNo, revokedFrom, revokedFromClosedAt]) => ({
       id: Number(id), case_no: row.case_no, rule, status, revoked_by: revokedBy, notice_no: noticeNo,
+      revoked_from: revokedFrom === null ? null : { status: revokedFrom, closed_at: revokedFromClosedAt },
     })),
   }));
   const lastRow = rows.at(-1);
@@ -150,12 +166,28 @@ export async function insertTransitions(em: EntityManager, rows: readonly Transi
       reason text, data jsonb, request_id text)`, [JSON.stringify(rows), at]);
 }
 
+/**
+ * A change of a held alert's status (a revocation, a reinstatement, an escalation) with its
+ * revocation fields; `closed_at` is the closing instant a reinstated closed alert gets back
+ * (otherwise a closed status is closed at the sweep's instant, and an open one has none).
+ */
+export interface StatusChange {
+  id: number;
+  status: AlertStatus;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+  closed_at?: string | null;
+}
+
+/** The SQL of closed_at for a status change `r` written at `$at`. */
+const closedAtOf = (at: string): string => `CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN COALESCE(r.closed_at, ${at}::timestamptz) ELSE NULL END`;
+
 /** Sets the status (and revocation fields) of alerts; closedAt follows the status. */
-export async function updateAlertStatuses(em: EntityManager, rows: readonly { id: number; status: AlertStatus; revoked_by: string | null; revoked_reason: string | null }[], at: Date): Promise<void> {
+export async function updateAlertStatuses(em: EntityManager, rows: readonly StatusChange[], at: Date): Promise<void> {
   if (rows.length === 0) return;
   await execute(em, `UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
-      closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $2::timestamptz ELSE NULL END, updated_at = $2
-    FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+      closed_at = ${closedAtOf('$2')}, updated_at = $2
+    FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, status text, revoked_by text, revoked_reason text, closed_at timestamptz)
     WHERE a.id = r.id`, [JSON.stringify(rows), at]);
 }
 
@@ -173,7 +205,7 @@ export interface ChunkWrites {
   /** In the order their ids are to be drawn; a card's notice fields are set. */
   raise: readonly NewAlertRow[];
   /** Status changes of held alerts (revocations, reinstatements). */
-  statusChanges: readonly { id: number; status: AlertStatus; revoked_by: string | null; revoked_reason: string | null }[];
+  statusChanges: readonly StatusChange[];
   /** Transitions of held alerts, in order; the new alerts' 'raise' (and 'notify') transitions follow them. */
   transitions: readonly TransitionRow[];
   /** Each swept case's next due instant; null drops it from the schedule. */
@@ -206,8 +238,8 @@ export async function writeChunk(em: EntityManager, writes: ChunkWrites, at: Dat
     raised AS (SELECT i.id, r.* FROM inserted i JOIN new_alert r ON r.case_no = i.case_no AND r.rule = i.rule),
     changed AS (
       UPDATE alerts AS a SET status = r.status, revoked_by = r.revoked_by, revoked_reason = r.revoked_reason,
-        closed_at = CASE WHEN r.status IN ('accepted', 'rejected', 'revoked') THEN $4::timestamptz ELSE NULL END, updated_at = $4
-      FROM json_to_recordset($1::json) AS r(id bigint, status text, revoked_by text, revoked_reason text)
+        closed_at = ${closedAtOf('$4')}, updated_at = $4
+      FROM json_to_recordset($1::json) AS r(id bigint, status text, revoked_by text, revoked_reason text, closed_at timestamptz)
       WHERE a.id = r.id),
     transitions AS (
       INSERT INTO alert_transitions (alert_id, from_status, to_status, action, actor, reason, data, request_id, at)

@@ -8,7 +8,8 @@
  * Per case: evaluate the rules at `at`; raise an alert for a finding that has none (a card's alert
  * carries its supervision notice at once); revoke, with the reason, an alert whose finding a
  * change (new events, calendar, policy, item) made wrong; reinstate one that such a revocation
- * took away when its finding is back; then set the next due instant. Finally unanswered notices
+ * took away when its finding is back, in the state the revocation found it (a rejected alert comes
+ * back rejected, closed when it was, not notified again); then set the next due instant. Finally unanswered notices
  * past their due day escalate.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -23,6 +24,7 @@ import { CARD_RULES, type Finding, type RuleCode, type RuleItem } from './rules/
 import { appealDueOn, defaultDemand, noticeDueOn, reserveNoticeNumbers } from './notices.ts';
 import { DUE_REASON_LABELS, drainSweepMarks, type DueReason } from './sweep-schedule.ts';
 import type { AlertNotifier } from './alert-notifier.ts';
+import { ALERT_STATUS_LABELS } from './alert-workflow.ts';
 import {
   claimDueCases, claimOverdueNotices, insertTransitions, loadRuleItems, updateAlertStatuses, writeChunk,
   type ChunkWrites, type DueCase, type DueKey, type HeldAlert, type NewAlertRow, type TransitionRow,
@@ -198,9 +200,11 @@ async function judgeChunk(due: readonly DueCase[], items: ReadonlyMap<string, Ru
       if (!alert) {
         if (row.department_code !== null) judged.raise.push(newAlertRow(row, finding, appealDue));
       } else if (alert.status === 'revoked' && alert.revoked_by === SYSTEM) {
-        const status = alert.notice_no === null ? 'open' : 'notified';
-        judged.statusChanges.push({ id: alert.id, status, revoked_by: null, revoked_reason: null });
-        judged.transitions.push(systemTransition(alert.id, 'revoked', status, 'reinstate', `重新计算后再次成立 (found again after ${reasonText(row.reason)})`));
+        // Back to where the revocation found it, decisions and all; its closing instant too, when closed.
+        const restored = alert.revoked_from ?? { status: alert.notice_no === null ? 'open' : 'notified', closed_at: null };
+        judged.statusChanges.push({ id: alert.id, status: restored.status, revoked_by: null, revoked_reason: null, closed_at: restored.closed_at });
+        judged.transitions.push(systemTransition(alert.id, 'revoked', restored.status, 'reinstate',
+          `重新计算后再次成立, 恢复为撤销前的状态: ${ALERT_STATUS_LABELS[restored.status]} (found again after ${reasonText(row.reason)}; back to its state before the revocation: ${restored.status})`));
         judged.reinstated += 1;
       }
     }

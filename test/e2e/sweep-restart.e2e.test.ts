@@ -6,16 +6,19 @@
  * no notice number is lost or reused.
  *
  * Cases of IT-3 (3 working days) accepted Mon 2026-03-02: at the sweep instant 2026-04-30 each has
- * a yellow and a red light, a yellow and a red card (with a notice each). The events are received
- * after that instant (the wall clock is later), so LATE_REPORT does not count them.
+ * a yellow and a red light, a yellow and a red card (with a notice each). A sweep writes at the
+ * node's clock, so the process runs on the test's clock: on 03-02 while the events are received
+ * (on time: LATE_REPORT does not count them), then restarted on 04-30 for the sweeps.
  */
 import { expect } from 'chai';
 import pg from 'pg';
-import { accepted, postAccepted, q, setUpCatalog } from '../support/api-fixtures.ts';
-import { startNodeProcess, type NodeProcess } from '../support/node-process.ts';
+import { accepted, postAccepted, setUpCatalog } from '../support/api-fixtures.ts';
+import { clockOffsetTo, startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 
 const CASES = 12_000;
 const AT = '2026-04-30T10:00:00+08:00';
+/** When the events are received: the day they occurred, before its reporting time. */
+const RECEIVED = '2026-03-02T10:30:00+08:00';
 const RULES_PER_CASE = 4;
 
 async function one<T>(node: NodeProcess, text: string): Promise<T> {
@@ -35,18 +38,19 @@ describe('e2e: a sweep killed halfway (real process)', function () {
   let node: NodeProcess;
 
   before(async () => {
-    node = await startNodeProcess({ code: '610203', level: 'county', env: { SWEEP_AFTER_INGEST: 'false', SWEEP_INTERVAL_SECONDS: '86400' } });
+    node = await startNodeProcess({ code: '610203', level: 'county', env: { SWEEP_AFTER_INGEST: 'false', SWEEP_INTERVAL_SECONDS: '86400' }, clockOffsetMs: clockOffsetTo(RECEIVED) });
     await setUpCatalog(node, { GA: '公安局' }, [{ itemCode: 'IT-3', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 3 }]);
     for (let start = 0; start < CASES; start += 4000) {
       await postAccepted(node, Array.from({ length: 4000 }, (_, i) => accepted(`KS-${String(start + i).padStart(6, '0')}`, '2026-03-02T10:00:00+08:00', 'IT-3', 'GA')));
     }
+    await node.restart({ clockOffsetMs: clockOffsetTo(AT) });
   });
   after(() => node?.close());
 
   it('commits nothing of a request sweep killed halfway, raises everything once after the restart, and numbers notices without gaps', async () => {
     // Sweep in the request, without waiting for the answer; kill the process once it has claimed
     // chunks (its transaction holds the lock its FOR UPDATE of the due schedule rows took until it ends).
-    const running = node.api('POST', `/api/v1/alerts/sweep?at=${q(AT)}`).catch(() => null);
+    const running = node.api('POST', '/api/v1/alerts/sweep').catch(() => null);
     let claiming = 0;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -66,7 +70,7 @@ describe('e2e: a sweep killed halfway (real process)', function () {
     expect(afterCrash).to.deep.equal({ alerts: 0, due: CASES, transitions: 0 });
 
     await node.restart();
-    const answer = await node.api('POST', `/api/v1/alerts/sweep?at=${q(AT)}`);
+    const answer = await node.api('POST', '/api/v1/alerts/sweep');
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     expect(answer.body.checked, 'every case: the first run committed none').to.equal(CASES);
 
@@ -83,6 +87,6 @@ describe('e2e: a sweep killed halfway (real process)', function () {
       // Two cards a case; numbers drawn in the committing transaction: 1..N with no gap.
       notices: CASES * 2, maxNotice: CASES * 2, raises: CASES * RULES_PER_CASE,
     });
-    expect((await node.api('POST', `/api/v1/alerts/sweep?at=${q(AT)}`)).body).to.deep.include({ checked: 0, raised: 0 });
+    expect((await node.api('POST', '/api/v1/alerts/sweep')).body).to.deep.include({ checked: 0, raised: 0, dryRun: false });
   });
 });

@@ -8,12 +8,14 @@
  * changed through one web process in force at once in the other.
  *
  * Cases of IT-3 (3 working days) accepted Mon 2026-03-02: at the sweep instant 2026-04-30 each has
- * a yellow and a red light and a yellow and a red card (4 alerts, 2 notices). The events are
- * received after that instant (the wall clock is later), so LATE_REPORT does not count them.
+ * a yellow and a red light and a yellow and a red card (2 notices). A sweep writes at the node's
+ * clock, so every process (the city's too, whose clock signed messages are checked against) runs
+ * on the test's clock, from 2026-04-30 on: the events are received then, weeks after they
+ * occurred, so each case also has its LATE_REPORT (5 alerts).
  */
 import { expect } from 'chai';
 import { accepted, q, setUpCatalog, waitForImport } from '../support/api-fixtures.ts';
-import { PROCESS_ADMIN_TOKEN, startNodeProcess, type NodeProcess } from '../support/node-process.ts';
+import { clockOffsetTo, PROCESS_ADMIN_TOKEN, startNodeProcess, type NodeProcess } from '../support/node-process.ts';
 import { createTestDatabase, uniqueQueuePrefix, withClient, type TestDatabase } from '../support/test-database.ts';
 import { enrollProcess } from './federation-topology.ts';
 import { apiRequest } from '../support/api-request.ts';
@@ -28,7 +30,7 @@ const BATCH = 250;
 const OVERLAP = 100;
 const IMPORTED = 300;
 const AT = '2026-04-30T10:00:00+08:00';
-const ALERTS_PER_CASE = 4;
+const ALERTS_PER_CASE = 5;
 const NOTICES_PER_CASE = 2;
 
 type PostAnswer = { accepted: number; duplicates: number; rejected: number; results: { eventId: string | null; status: string }[] };
@@ -47,7 +49,8 @@ describe('e2e: two web processes and a worker serve one node', function () {
   const processes: NodeProcess[] = [];
 
   before(async () => {
-    city = await startNodeProcess({ code: '610200', level: 'city' });
+    const clockOffsetMs = clockOffsetTo(AT);
+    city = await startNodeProcess({ code: '610200', level: 'city', clockOffsetMs });
     database = await createTestDatabase('sv_e2e');
     const shared = { database, queuePrefix: uniqueQueuePrefix(`e2e-${COUNTY}`) };
     // One PUBLIC_URL for the node, whichever process answers; info logs show which process did what.
@@ -55,7 +58,7 @@ describe('e2e: two web processes and a worker serve one node', function () {
       NODE_PROCESS: role, LOG_LEVEL: 'info', PUBLIC_URL: 'http://127.0.0.1:1', SWEEP_AFTER_INGEST: 'false', SWEEP_INTERVAL_SECONDS: '86400',
     });
     // Started together on an empty database: they take turns to migrate, seed and make the keys.
-    const started = await Promise.all(['web', 'web', 'worker'].map((role) => startNodeProcess({ code: COUNTY, level: 'county', parentUrl: city.url, env: env(role), shared })));
+    const started = await Promise.all(['web', 'web', 'worker'].map((role) => startNodeProcess({ code: COUNTY, level: 'county', parentUrl: city.url, env: env(role), shared, clockOffsetMs })));
     processes.push(...started);
     [webA, webB, worker] = started as [NodeProcess, NodeProcess, NodeProcess];
     await enrollProcess(city, webA, 'county');
@@ -146,7 +149,7 @@ describe('e2e: two web processes and a worker serve one node', function () {
 
   it('raises each alert once when both web processes sweep at once, and numbers notices without gaps', async () => {
     const total = CASES + IMPORTED;
-    const sweeps = await Promise.all([webA, webB, webA, webB].map((node) => node.api('POST', `/api/v1/alerts/sweep?at=${q(AT)}`)));
+    const sweeps = await Promise.all([webA, webB, webA, webB].map((node) => node.api('POST', '/api/v1/alerts/sweep')));
     for (const sweep of sweeps) expect(sweep.status, JSON.stringify(sweep.body)).to.equal(200);
     const raised = sweeps.reduce((sum, sweep) => sum + (sweep.body.raised as number), 0);
     const checked = sweeps.reduce((sum, sweep) => sum + (sweep.body.checked as number), 0);

@@ -102,7 +102,8 @@ const TABLE: Row[] = [
   { route: 'GET /api/v1/alerts', path: () => '/api/v1/alerts', allowed: READERS_OF_RECORD },
   { route: 'GET /api/v1/alerts/counts', path: () => '/api/v1/alerts/counts?groupBy=status', allowed: READERS_OF_RECORD },
   { route: 'GET /api/v1/alerts/:id', path: (f) => `/api/v1/alerts/${f.alertD1}`, allowed: READERS_OF_RECORD },
-  { route: 'POST /api/v1/alerts/sweep', path: () => `/api/v1/alerts/sweep?at=${encodeURIComponent(FRI)}`, allowed: ['nodeAdmin', 'supervisor'] },
+  // Dry (at another instant) or not, a sweep decides on alerts: the supervisor's, not the node administrator's.
+  { route: 'POST /api/v1/alerts/sweep', path: () => `/api/v1/alerts/sweep?at=${encodeURIComponent(FRI)}`, allowed: ['supervisor'] },
   { route: 'POST /api/v1/alerts/:id/accountability', path: (f) => `/api/v1/alerts/${f.alertD1}/accountability`, body: EMPTY, allowed: ['supervisor'] },
   // The action decides: a department answers its notices, the supervisor decides on them.
   ...ACTIONS.map((action): Row => ({

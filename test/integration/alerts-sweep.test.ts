@@ -9,7 +9,7 @@
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, concluded, fee, postAccepted, setUpCatalog } from '../support/api-fixtures.ts';
-import { alertOf, alertsWhere, liveRules, sweepAt } from '../support/alert-fixtures.ts';
+import { act, alertOf, alertsWhere, liveRules, sweepAt } from '../support/alert-fixtures.ts';
 
 const MON = '2026-03-02T10:00:00+08:00';
 
@@ -138,6 +138,52 @@ describe('integration: the alert sweep', function () {
     await sweepAt(node, '2026-03-02T12:05:00+08:00');
     expect(await liveRules(node, 'SW-FEE')).to.deep.equal([]);
     expect((await alertOf(node, 'SW-FEE', 'FEE_ON_FREE_ITEM')).revokedReason).to.contain('事项变更');
+  });
+
+  it('reinstates a decided alert as it was when a calendar change revoked it: its decision, closing time, notice and accountability intact', async () => {
+    // Concluded Fri 03-06, a day late (deadline Thu 03-05): red light and yellow card. With 03-04 a
+    // holiday the deadline is 03-06 and both findings go; without it again they come back.
+    node.setNow('2026-03-02T10:30:00+08:00');
+    await postAccepted(node, [accepted('SW-DECIDED', MON, 'IT-3', 'GA')]);
+    node.setNow('2026-03-06T16:30:00+08:00');
+    await postAccepted(node, [concluded('SW-DECIDED', '2026-03-06T16:00:00+08:00')]);
+    await sweepAt(node, '2026-03-06T17:00:00+08:00');
+    expect(await liveRules(node, 'SW-DECIDED')).to.deep.equal(['TIME_RED_LIGHT', 'TIME_YELLOW_LIGHT', 'YELLOW_CARD']);
+    const card = await alertOf(node, 'SW-DECIDED', 'YELLOW_CARD');
+    const light = await alertOf(node, 'SW-DECIDED', 'TIME_RED_LIGHT');
+    const done = async (answer: { status: number; body: unknown }) => expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    // The card: explained, rejected, accountability recorded. The light: notified, escalated by the sweep.
+    await done(await act(node, card.id, 'explain', { explanation: '系统故障', correction: '已办结' }, '2026-03-09T09:00:00+08:00'));
+    await done(await act(node, card.id, 'reject', { reason: '说明与事实不符' }, '2026-03-10T09:00:00+08:00'));
+    node.setNow('2026-03-11T09:00:00+08:00');
+    expect((await node.api('POST', `/api/v1/alerts/${card.id}/accountability`, { person: '王五', decision: '批评教育', decidedOn: '2026-03-11' })).status).to.equal(201);
+    await done(await act(node, light.id, 'notify', {}, '2026-03-06T17:30:00+08:00'));
+    expect((await sweepAt(node, '2026-03-16T09:00:00+08:00')).escalated).to.be.at.least(1);
+    const decided = await alertOf(node, 'SW-DECIDED', 'YELLOW_CARD');
+    const escalated = await alertOf(node, 'SW-DECIDED', 'TIME_RED_LIGHT');
+    expect([decided.status, decided.closedAt, escalated.status]).to.deep.equal(['rejected', '2026-03-10T09:00:00.000+08:00', 'escalated']);
+
+    const calendar = (await node.api('GET', '/api/v1/calendars/2026')).body as { holidays: string[]; workdays: string[] };
+    expect((await node.api('PUT', '/api/v1/calendars/2026', { holidays: [...calendar.holidays, '2026-03-04'].sort(), workdays: calendar.workdays })).status).to.equal(200);
+    expect((await sweepAt(node, '2026-03-16T10:00:00+08:00')).revoked).to.be.at.least(2);
+    const revoked = await alertOf(node, 'SW-DECIDED', 'YELLOW_CARD');
+    expect(revoked.transitions!.at(-1)).to.deep.include({ action: 'revoke', from: 'rejected', to: 'revoked', actor: 'system' });
+
+    expect((await node.api('PUT', '/api/v1/calendars/2026', { holidays: calendar.holidays, workdays: calendar.workdays })).status).to.equal(200);
+    expect((await sweepAt(node, '2026-03-16T11:00:00+08:00')).reinstated).to.be.at.least(2);
+    const back = await alertOf(node, 'SW-DECIDED', 'YELLOW_CARD');
+    // As it was when revoked: rejected, closed when it was rejected, its notice and accountability as they were.
+    const { transitions: _before, updatedAt: _u1, ...decidedRest } = decided;
+    const { transitions, updatedAt: _u2, ...backRest } = back;
+    expect(backRest).to.deep.equal(decidedRest);
+    expect(back.accountability).to.deep.equal([{ person: '王五', decision: '批评教育', decidedOn: '2026-03-11', note: null, recordedBy: 'admin-token', recordedAt: '2026-03-11T09:00:00.000+08:00' }]);
+    const reinstate = transitions!.at(-1)!;
+    expect(reinstate).to.deep.include({ action: 'reinstate', from: 'revoked', to: 'rejected', actor: 'system' });
+    expect(reinstate.reason).to.contain('日历变更').and.contain('未采纳');
+    // The escalated notice comes back escalated, not notified again (and not escalated a second time).
+    const light2 = await alertOf(node, 'SW-DECIDED', 'TIME_RED_LIGHT');
+    expect([light2.status, light2.closedAt]).to.deep.equal(['escalated', null]);
+    expect(light2.transitions!.map((t) => t.action)).to.deep.equal(['raise', 'notify', 'escalate', 'revoke', 'reinstate']);
   });
 });
 

@@ -8,9 +8,11 @@
  */
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
-import { accepted, postAccepted, setUpCatalog } from '../support/api-fixtures.ts';
-import { act, alertOf, sweepAt, type AlertBody } from '../support/alert-fixtures.ts';
+import { accepted, postAccepted, q, setUpCatalog } from '../support/api-fixtures.ts';
+import { act, alertOf, sweepAt, withClockAt, type AlertBody } from '../support/alert-fixtures.ts';
 import { eventually, startHttpReceiver, type HttpReceiver } from '../support/notify-receivers.ts';
+import { as, tokenFor } from '../support/access-fixtures.ts';
+import { changedTables, settledFingerprint } from '../support/db-fingerprint.ts';
 
 const MON = '2026-03-02T10:00:00+08:00';
 const FRI = '2026-03-06T10:00:00+08:00';
@@ -67,7 +69,7 @@ describe('integration: the alert workflow', function () {
     expect(done.closedAt).to.equal('2026-03-10T09:00:00.000+08:00');
     expect(done.transitions!.at(-1)).to.deep.include({ action: 'accept', from: 'explained', to: 'accepted', reason: '说明属实, 整改到位' });
 
-    const record = await node.api('POST', `/api/v1/alerts/${card.id}/accountability?at=${encodeURIComponent('2026-03-20T10:00:00+08:00')}`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理' });
+    const record = await withClockAt(node, '2026-03-20T10:00:00+08:00', () => node.api('POST', `/api/v1/alerts/${card.id}/accountability`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理' }));
     expect(record.status, JSON.stringify(record.body)).to.equal(201);
     const full = await alertOf(node, 'WF-ACCEPT', 'YELLOW_CARD');
     expect(full.accountability).to.deep.equal([{ person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-20', note: '超期办理', recordedBy: 'admin-token', recordedAt: '2026-03-20T10:00:00.000+08:00' }]);
@@ -151,7 +153,8 @@ describe('integration: the workflow notifies the department', function () {
 
   before(async () => {
     receiver = await startHttpReceiver();
-    node = await startTestNode({ NOTIFY_BACKOFF_MS: '20' });
+    // The receiver listens on loopback, which webhooks may reach only when allowed.
+    node = await startTestNode({ NOTIFY_BACKOFF_MS: '20', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1' });
     await setUpCatalog(node, { GA: '公安局', MZ: '民政局' }, [
       { itemCode: 'IT-3', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 3 },
       { itemCode: 'MZ-3', departmentCode: 'MZ', legalLimitDays: 20, promisedLimitDays: 3 },
@@ -184,5 +187,90 @@ describe('integration: the workflow notifies the department', function () {
       return statuses.some((status: string) => status.endsWith(':pending')) ? undefined : statuses;
     };
     expect(await eventually(sent, 'both notifications settled')).to.deep.equal(['escalation:sent', 'notice:sent']);
+  });
+});
+
+describe('integration: writes take the node\'s clock, never the caller\'s', function () {
+  this.timeout(60_000);
+  let node: TestNode;
+
+  before(async () => {
+    node = await startTestNode();
+    await setUpCatalog(node, { GA: '公安局' }, [{ itemCode: 'IT-3', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 3 }]);
+    await postAccepted(node, ['CK-EXPLAIN', 'CK-APPEAL', 'CK-NOTIFY', 'CK-SWEEP'].map((caseNo) => accepted(caseNo, MON, 'IT-3', 'GA')));
+    await sweepAt(node, FRI);
+    node.setNow(FRI);
+  });
+  after(() => node?.close());
+
+  /** Expects 400 INVALID_PARAMETER naming `at`, and the alert exactly as it was. */
+  async function refusesAt(alert: AlertBody, answer: Promise<{ status: number; body: any }>) {
+    const before = await alertOf(node, alert.caseNo, alert.rule);
+    const refused = await answer;
+    expect([refused.status, refused.body.error?.code, refused.body.error?.details?.field], JSON.stringify(refused.body)).to.deep.equal([400, 'INVALID_PARAMETER', 'at']);
+    expect(refused.body.error.message).to.contain('at');
+    expect(await alertOf(node, alert.caseNo, alert.rule)).to.deep.equal(before);
+  }
+
+  it('refuses ?at= on every workflow write, and records the node\'s instant when it is left out', async () => {
+    // Signed in anew whenever the test moves the node's clock past the last token's lifetime.
+    const officer: ReturnType<typeof as> = async (...args) => as(node, await tokenFor(node, 'departmentOfficer', ['GA']))(...args);
+    const card = await alertOf(node, 'CK-EXPLAIN', 'YELLOW_CARD');
+    // Before the alert existed: the transition would have been dated 2020.
+    await refusesAt(card, officer('POST', `/api/v1/alerts/${card.id}/explain?at=${q('2020-01-01T00:00:00+08:00')}`, { explanation: '系统故障', correction: '已整改' }));
+    node.setNow('2026-03-09T09:00:00+08:00');
+    const explained = await officer('POST', `/api/v1/alerts/${card.id}/explain`, { explanation: '系统故障', correction: '已整改' });
+    expect(explained.status, JSON.stringify(explained.body)).to.equal(200);
+    expect((await alertOf(node, 'CK-EXPLAIN', 'YELLOW_CARD')).transitions!.at(-1)).to.deep.include({ action: 'explain', at: '2026-03-09T09:00:00.000+08:00' });
+    await refusesAt(card, node.api('POST', `/api/v1/alerts/${card.id}/accept?at=${q('2026-03-09T10:00:00+08:00')}`, {}));
+
+    // Past its period (03-20) an appeal is refused, whatever instant the caller names.
+    const late = await alertOf(node, 'CK-APPEAL', 'YELLOW_CARD');
+    node.setNow('2026-03-23T10:00:00+08:00');
+    await refusesAt(late, officer('POST', `/api/v1/alerts/${late.id}/appeal?at=${q('2026-03-10T10:00:00+08:00')}`, { reason: '系统故障' }));
+    const appeal = await officer('POST', `/api/v1/alerts/${late.id}/appeal`, { reason: '系统故障' });
+    expect([appeal.status, appeal.body.error?.code]).to.deep.equal([409, 'APPEAL_WINDOW_CLOSED']);
+
+    // A notice dated before the alert was raised, due (and escalated) at once: refused.
+    const light = await alertOf(node, 'CK-NOTIFY', 'TIME_RED_LIGHT');
+    await refusesAt(light, node.api('POST', `/api/v1/alerts/${light.id}/notify?at=${q('2026-01-01T10:00:00+08:00')}`, {}));
+    const notified = await node.api('POST', `/api/v1/alerts/${light.id}/notify`, {});
+    expect(notified.body.notice).to.deep.include({ issuedAt: '2026-03-23T10:00:00.000+08:00', dueOn: '2026-03-30' });
+    node.setNow('2026-03-24T10:00:00+08:00');
+    const accepted = await node.api('POST', `/api/v1/alerts/${card.id}/accept`, {});
+    expect(accepted.status, JSON.stringify(accepted.body)).to.equal(200);
+    await refusesAt(card, node.api('POST', `/api/v1/alerts/${card.id}/accountability?at=${q('2026-03-01T10:00:00+08:00')}`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-24' }));
+    const record = await node.api('POST', `/api/v1/alerts/${card.id}/accountability`, { person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-24' });
+    expect([record.status, record.body.recordedAt]).to.deep.equal([201, '2026-03-24T10:00:00.000+08:00']);
+  });
+
+  it('a sweep at another instant is a dry run: it answers what it would do and writes nothing; without ?at= it writes at the node\'s clock', async () => {
+    node.setNow('2026-03-11T10:00:00+08:00');
+    const card = await alertOf(node, 'CK-SWEEP', 'YELLOW_CARD');
+    expect(card.notice!.dueOn).to.equal('2026-03-13');
+    const before = await settledFingerprint(node.database.url, { skipTables: ['audit_log'] });
+    // Next week: the yellow card's notice (due 03-13) would escalate.
+    const preview = await node.api('POST', `/api/v1/alerts/sweep?at=${q('2026-03-17T10:00:00+08:00')}`);
+    expect(preview.status, JSON.stringify(preview.body)).to.equal(200);
+    expect(preview.body).to.deep.include({ dryRun: true, at: '2026-03-17T10:00:00.000+08:00' });
+    expect(preview.body.escalated).to.be.at.least(1);
+    expect(changedTables(before, await settledFingerprint(node.database.url, { skipTables: ['audit_log'] })), 'a dry run writes nothing').to.deep.equal([]);
+    expect((await alertOf(node, 'CK-SWEEP', 'YELLOW_CARD')).status).to.equal('notified');
+
+    const swept = await node.api('POST', '/api/v1/alerts/sweep');
+    expect(swept.status, JSON.stringify(swept.body)).to.equal(200);
+    expect(swept.body).to.deep.include({ dryRun: false, at: '2026-03-11T10:00:00.000+08:00', escalated: 0 });
+    expect((await alertOf(node, 'CK-SWEEP', 'RED_CARD')).raisedAt).to.equal('2026-03-11T10:00:00.000+08:00');
+    expect((await alertOf(node, 'CK-SWEEP', 'YELLOW_CARD')).status, 'not escalated before its day').to.equal('notified');
+  });
+
+  it('lets only roles that decide on alerts start a sweep, dry or not', async () => {
+    const admin = as(node, await tokenFor(node, 'nodeAdmin'));
+    const supervisor = as(node, await tokenFor(node, 'supervisor'));
+    for (const path of ['/api/v1/alerts/sweep', `/api/v1/alerts/sweep?at=${q('2026-03-17T10:00:00+08:00')}`]) {
+      const refused = await admin('POST', path);
+      expect([refused.status, refused.body.error.code], path).to.deep.equal([403, 'FORBIDDEN']);
+      expect((await supervisor('POST', path)).status, path).to.equal(200);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, setUpCatalog } from '../support/api-fixtures.ts';
-import { alertOf, sweepAt } from '../support/alert-fixtures.ts';
+import { alertOf, sweepAt, withClockAt } from '../support/alert-fixtures.ts';
 import { enroll, sync } from '../support/federation-fixtures.ts';
 import { createUser, login } from '../support/access-fixtures.ts';
 import { apiRequest } from '../support/api-request.ts';
@@ -122,8 +122,8 @@ describe('integration: the audit trail', function () {
       expect((await allEntries('&action=' + encodeURIComponent('POST /api/v1/alerts/sweep'))).map((entry) => entry.status)).to.deep.equal([200]);
 
       const card = await alertOf(node, 'AU-1', 'YELLOW_CARD');
-      const explained = await node.api('POST', `/api/v1/alerts/${card.id}/explain?at=${encodeURIComponent('2026-03-09T09:00:00+08:00')}`,
-        { explanation: '专家评审延误', correction: '已办结' }, { 'x-request-id': 'audit-explain' });
+      const explained = await withClockAt(node, '2026-03-09T09:00:00+08:00', () => node.api('POST', `/api/v1/alerts/${card.id}/explain`,
+        { explanation: '专家评审延误', correction: '已办结' }, { 'x-request-id': 'audit-explain' }));
       expect(explained.status, JSON.stringify(explained.body)).to.equal(200);
       expect(await entryOf('audit-explain')).to.deep.include({
         actor: 'admin-token', role: 'bootstrap', action: 'POST /api/v1/alerts/:id/:action', record: `{"action":"explain","id":"${card.id}"}`, status: 200,

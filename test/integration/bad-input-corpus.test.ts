@@ -36,7 +36,7 @@ const JSON_LIMIT = 16 * 1024;
 const IMPORT_LIMIT = 16 * 1024;
 const MON = '2026-03-02T10:00:00+08:00';
 const FRI = '2026-03-06T10:00:00+08:00';
-/** After every notice is due: escalation is allowed, and every event sent is counted. */
+/** Later than every event sent: a read at it counts them all. */
 const LATER = '2026-03-16T10:00:00+08:00';
 
 /** Codes federation code answers with (FederationError and signature refusals), besides the catalogue's. */
@@ -118,13 +118,14 @@ interface RouteSpec {
 let counter = 0;
 const unique = (prefix: string): string => `${prefix}-${++counter}`;
 
-const alertAction = (action: string, body: Record<string, JsonValue>, fields: Record<string, Field>, status: Parameters<Fixtures['alertIn']>[0], at = FRI): RouteSpec => ({
+// Actions happen at the node's clock (Friday, set in before()); a write takes no ?at=.
+const alertAction = (action: string, body: Record<string, JsonValue>, fields: Record<string, Field>, status: Parameters<Fixtures['alertIn']>[0]): RouteSpec => ({
   label: action,
-  path: (f) => `/api/v1/alerts/${f.alertId}/${action}?at=${q(at)}`,
+  path: (f) => `/api/v1/alerts/${f.alertId}/${action}`,
   params: { id: REF, action: CLOSED },
   body: { base: () => body, fields },
-  fresh: async (f) => `/api/v1/alerts/${await f.alertIn(status)}/${action}?at=${q(at)}`,
-  readBack: (path) => path.replace(/\/[a-z]+\?.*$/, ''),
+  fresh: async (f) => `/api/v1/alerts/${await f.alertIn(status)}/${action}`,
+  readBack: (path) => path.replace(/\/[a-z]+$/, ''),
 });
 const REASON = { '/reason': opt(text(2000)) };
 
@@ -158,22 +159,23 @@ const ROUTES: Record<string, RouteSpec | RouteSpec[] | 'events' | 'imports'> = {
   'POST /api/v1/notifications/:id/retry': { path: (f) => `/api/v1/notifications/${f.notificationId}/retry`, params: { id: REF } },
   'POST /api/v1/events': 'events',
   'POST /api/v1/imports': 'imports',
+  // A dry run (at another instant): even a body slipping through would write nothing.
   'POST /api/v1/alerts/sweep': { path: () => `/api/v1/alerts/sweep?at=${q(FRI)}` },
   'POST /api/v1/alerts/:id/accountability': {
-    path: (f) => `/api/v1/alerts/${f.alertId}/accountability?at=${q(FRI)}`, params: { id: REF },
+    path: (f) => `/api/v1/alerts/${f.alertId}/accountability`, params: { id: REF },
     body: {
       base: () => ({ person: '王五', decision: '诫勉谈话', decidedOn: '2026-03-06', note: '超期办理' }),
       fields: { '/person': req(text(100)), '/decision': req(text(500)), '/decidedOn': req(CLOSED), '/note': opt(text(2000)) },
     },
-    fresh: async (f) => `/api/v1/alerts/${await f.alertIn('accepted')}/accountability?at=${q(FRI)}`,
-    readBack: (path) => path.replace(/\/accountability\?.*$/, ''),
+    fresh: async (f) => `/api/v1/alerts/${await f.alertIn('accepted')}/accountability`,
+    readBack: (path) => path.replace(/\/accountability$/, ''),
   },
   'POST /api/v1/alerts/:id/:action': [
     alertAction('notify', { reason: '督办', demand: '限期整改' }, { ...REASON, '/demand': opt(text(2000)) }, 'open'),
     alertAction('explain', { explanation: '系统故障', correction: '已整改', reason: '说明' }, { '/explanation': req(text(2000)), '/correction': req(text(2000)), ...REASON }, 'notified'),
     alertAction('accept', { reason: '属实' }, REASON, 'open'),
     alertAction('reject', { reason: '理由不充分' }, REASON, 'explained'),
-    alertAction('escalate', { reason: '逾期未答复' }, REASON, 'notified', LATER),
+    alertAction('escalate', { reason: '逾期未答复' }, REASON, 'notified'),
     alertAction('appeal', { reason: '系统故障' }, REASON, 'open'),
     alertAction('revoke', { reason: '申诉成立' }, REASON, 'appealed'),
     alertAction('uphold', { reason: '申诉不成立' }, REASON, 'appealed'),
@@ -351,6 +353,8 @@ describe('integration: the bad-input corpus on every write route', function () {
     const pool = Array.from({ length: 16 }, (_, index) => `POOL-${index + 1}`);
     await postAccepted(node, ['C-BASE', ...pool].map((caseNo) => accepted(caseNo, MON, 'I-1', 'D-1')));
     await sweepAt(node, FRI);
+    // Every write from here on happens on Friday, by the node's clock.
+    node.setNow(FRI);
     const alerts = await alertsWhere(node);
     const notified = alerts.find((alert) => alert.status === 'notified');
     expect(notified, 'the sweep notified a yellow card').to.not.equal(undefined);
@@ -364,7 +368,7 @@ describe('integration: the bad-input corpus on every write route', function () {
       return alert.id;
     };
     const act = async (id: number, action: string, body: Record<string, string>): Promise<void> => {
-      const answer = await node.api('POST', `/api/v1/alerts/${id}/${action}?at=${q(FRI)}`, body);
+      const answer = await node.api('POST', `/api/v1/alerts/${id}/${action}`, body);
       expect(answer.status, `${action} ${id}: ${JSON.stringify(answer.body)}`).to.equal(200);
     };
     const user = await createUser(node, { role: 'supervisor' });
@@ -469,6 +473,14 @@ describe('integration: the bad-input corpus on every write route', function () {
       expect([refused.status, refused.body?.error?.code], `${key}: the valid body is refused as expected: ${refused.text.slice(0, 300)}`).to.deep.equal([spec.refusesValid.status, spec.refusesValid.code]);
     }
     const validText = spec.body ? JSON.stringify(spec.body.base(f, 0)) : '{}';
+    // A write is dated by the node's clock: `?at=` on it is refused naming it, never silently
+    // ignored nor obeyed (the sweep's is a dry run, which writes nothing: see the workflow tests).
+    if (key !== 'POST /api/v1/alerts/sweep') {
+      const dated = `${path}${path.includes('?') ? '&' : '?'}at=${q('2020-01-01T00:00:00+08:00')}`;
+      const answer = await send(method, dated, spec.body ? { text: validText, contentType: 'application/json' } : undefined, token);
+      expectRefusal(key, '?at= on a write', answer, spec);
+      expect([answer.status, answer.body.error.code, answer.body.error.details.field], `${key} ?at=: ${answer.text.slice(0, 300)}`).to.deep.equal([400, 'INVALID_PARAMETER', 'at']);
+    }
     for (const [label, body] of Object.entries(bodyCorpus(validText, JSON_LIMIT))) expectRefusal(key, label, await send(method, path, body, token), spec);
     if (!spec.body) {
       for (const [label, text] of Object.entries({ 'a property': '{"a": 1}', 'a __proto__ property': '{"__proto__": {"polluted": true}}', 'an empty array': '[]', 'a string': '"x"' })) {

@@ -271,4 +271,19 @@ describe('integration: alerts in federation (summaries and re-supervision)', fun
       expect(verdict.body.light).to.equal('red');
     });
   });
+
+  it('an audit at an instant ahead of the county writes nothing dated then: the sweep before the answer runs at the county\'s clock', async () => {
+    const cityIdentity = await NodeIdentity.open(poolRunner(city.node.orm), KEY_SECRET, new Date(NOW));
+    const status = await county.api('GET', '/api/v1/federation/status');
+    const ahead = new Date(Date.parse(NOW) + 30 * 86_400_000).toISOString();
+    const before = (await alertsWhere(county)).map((a) => `${a.id} ${a.status} ${a.raisedAt}`).sort();
+    const request: AuditRequestPayload = {
+      auditor: '610200', node: COUNTY, from: '2026-03-01', to: '2026-03-31', departmentCode: null, treeSize: status.body.node.treeSize,
+      at: ahead, after: null, limit: 10, nonce: `nonce-ahead-${Date.now()}-0123456789abcdef`, time: new Date(NOW).toISOString(),
+    };
+    const answer = await county.api('POST', '/federation/v1/audits', { request: await cityIdentity.sign('sv-audit-request+jws', request) });
+    expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+    // Cards a month on (red cards of the open cases) are not raised, numbered and notified in advance.
+    expect((await alertsWhere(county)).map((a) => `${a.id} ${a.status} ${a.raisedAt}`).sort()).to.deep.equal(before);
+  });
 });

@@ -91,6 +91,8 @@ describe('integration: notifications', function () {
       SMS_BODY_TEMPLATE: '{"to":"{phone}","text":"{text}"}',
       NOTIFY_ATTEMPTS: String(ATTEMPTS),
       NOTIFY_BACKOFF_MS: '50',
+      // The webhook receiver listens on loopback, which webhooks may reach only when allowed.
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1',
     });
   });
 
@@ -119,6 +121,9 @@ describe('integration: notifications', function () {
       expect(() => loadSettings({ ...base, SMS_URL_TEMPLATE: 'gw/send', SMS_METHOD: 'GET' })).to.throw(SettingsError, /SMS_URL_TEMPLATE/);
       expect(() => loadSettings({ ...base, SMS_URL_TEMPLATE: 'http://gw/send', SMS_METHOD: 'GET', SMS_BODY_TEMPLATE: '{}' })).to.throw(SettingsError, /SMS_BODY_TEMPLATE/);
       expect(() => loadSettings({ ...base, NOTIFY_ATTEMPTS: '0' })).to.throw(SettingsError, /NOTIFY_ATTEMPTS/);
+      expect(loadSettings(base).webhookAllowedNetworks).to.deep.equal([]);
+      expect(loadSettings({ ...base, WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16, 127.0.0.1,::1' }).webhookAllowedNetworks).to.deep.equal(['10.20.0.0/16', '127.0.0.1', '::1']);
+      expect(() => loadSettings({ ...base, WEBHOOK_ALLOWED_NETWORKS: '10.20.0.0/16,intranet' })).to.throw(SettingsError, /WEBHOOK_ALLOWED_NETWORKS.*intranet/);
     });
   });
 
@@ -251,7 +256,8 @@ describe('integration: notifications', function () {
       const done = await settled(id!);
       expect(done.body).to.deep.include({ status: 'sent', attempts: 3, lastError: null });
       expect(done.body.attemptLog.map((a: { attempt: number; ok: boolean; response: string | null; error: string | null }) => [a.attempt, a.ok, a.response, a.error])).to.deep.equal([
-        [1, false, null, 'HTTP 500 nope'], [2, false, null, 'HTTP 500 nope'], [3, true, 'HTTP 200 ok', null],
+        // The status only: the receiver's answer ('nope', 'ok') is never kept.
+        [1, false, null, 'HTTP 500'], [2, false, null, 'HTTP 500'], [3, true, 'HTTP 200', null],
       ]);
       expect(http.to('/hook/flaky')).to.have.length(3);
     });
@@ -264,7 +270,7 @@ describe('integration: notifications', function () {
       const before = await alertRow(alert.id);
       const [id] = await notify(alert);
       const done = await settled(id!);
-      expect(done.body).to.deep.include({ status: 'failed', attempts: ATTEMPTS, lastError: 'HTTP 503 nope', sentAt: null });
+      expect(done.body).to.deep.include({ status: 'failed', attempts: ATTEMPTS, lastError: 'HTTP 503', sentAt: null });
       expect(done.body.attemptLog.map((a: { attempt: number; ok: boolean }) => [a.attempt, a.ok])).to.deep.equal([[1, false], [2, false], [3, false], [4, false]]);
       expect(http.to('/hook/down')).to.have.length(ATTEMPTS);
       expect(await alertRow(alert.id)).to.deep.equal(before);
@@ -335,5 +341,69 @@ describe('integration: notifications', function () {
       expect(answers.length).to.be.greaterThan(20);
       for (const body of answers) for (const secret of SECRETS) expect(body).not.to.include(secret);
     });
+  });
+});
+
+describe('integration: webhook destinations (no allow-list)', function () {
+  let node: TestNode;
+  let http: HttpReceiver;
+
+  before(async () => {
+    http = await startHttpReceiver();
+    node = await startTestNode({ NOTIFY_ATTEMPTS: '2', NOTIFY_BACKOFF_MS: '20' });
+    expect((await node.api('PUT', '/api/v1/departments/W-1', { name: '部门 W-1' })).status).to.equal(201);
+  });
+  after(async () => {
+    await node?.close();
+    await http?.close();
+  });
+
+  it('refuses a webhook pointing inside when the contact is saved, naming the field, and changes nothing', async () => {
+    const before = await node.api('GET', '/api/v1/departments/W-1/contacts');
+    const inside = [
+      `${http.baseUrl}/hook`, 'http://[::1]:6379/', 'http://169.254.169.254/latest/meta-data/', 'http://0x7f000001/hook', 'http://2130706433/',
+      'http://0177.0.0.1/', 'http://10.0.0.1/', 'http://192.168.1.1/', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://224.0.0.1/',
+      'http://[::ffff:127.0.0.1]/', 'http://[fc00::1]/', 'http://[fe80::1]/', 'http://localhost:6379/',
+    ];
+    for (const address of inside) {
+      const answer = await node.api('PUT', '/api/v1/departments/W-1/contacts', { contacts: [{ name: '值班系统', channel: 'webhook', address, secret: 'webhook-secret-0123456789' }] });
+      expect([answer.status, answer.body.error?.code, answer.body.error?.details.field], `${address}: ${JSON.stringify(answer.body)}`).to.deep.equal([400, 'VALIDATION_FAILED', '/contacts/0/address']);
+      expect(answer.body.error.details.problem, address).to.include('WEBHOOK_ALLOWED_NETWORKS');
+    }
+    expect(await node.api('GET', '/api/v1/departments/W-1/contacts')).to.deep.include({ status: 200, body: before.body });
+    // A name that does not resolve now is taken; it is checked when a notice is sent.
+    const later = await node.api('PUT', '/api/v1/departments/W-1/contacts', { contacts: [{ name: '值班系统', channel: 'webhook', address: 'https://hooks.example.test/sv', secret: 'webhook-secret-0123456789' }] });
+    expect(later.status, JSON.stringify(later.body)).to.equal(200);
+  });
+
+  it('refuses it again when sending, for a contact that got in anyway (saved before, or a name now resolving inside): failed, nothing sent', async () => {
+    const em = node.node.orm.em.fork();
+    for (const [caseNo, address] of [['W-LITERAL', `${http.baseUrl}/hook/literal`], ['W-NAME', `http://localhost:${new URL(http.baseUrl).port}/hook/name`]] as const) {
+      await query(em, `INSERT INTO department_contacts (department_code, name, channel, address, secret, enabled, created_at)
+        VALUES ('W-1', $1, 'webhook', $2, 'webhook-secret-0123456789', true, now())`, [caseNo, address]);
+    }
+    const alert = em.create(Alert, {
+      caseNo: 'W-CASE', rule: 'RED_CARD', ruleVersion: 1, departmentCode: 'W-1', itemCode: null, status: 'notified',
+      foundAt: NOW, raisedAt: NOW, message: '办件 W-CASE 超期', details: {}, appealDueOn: '2026-03-16',
+      noticeNo: '610203-2026-900001', noticeDemand: '请说明', noticeIssuedAt: NOW, noticeDueOn: '2026-03-09', updatedAt: NOW,
+    });
+    await em.flush();
+    const ids = await node.node.orm.em.fork().transactional((tx) => createNotifications(tx, alert, 'notice', NOW));
+    await node.node.notifications.enqueue(ids);
+    const webhooks = [];
+    for (const id of ids) {
+      const done = await eventually(async () => {
+        const answer = await node.api('GET', `/api/v1/notifications/${id}`);
+        return answer.body.status === 'pending' ? undefined : answer;
+      }, `notification ${id}`);
+      if (done.body.channel === 'webhook' && !String(done.body.address).includes('example.test')) webhooks.push(done.body);
+    }
+    expect(webhooks).to.have.length(2);
+    for (const notification of webhooks) {
+      // Refused for good: one attempt, not NOTIFY_ATTEMPTS.
+      expect(notification).to.deep.include({ status: 'failed', attempts: 1 });
+      expect(notification.lastError).to.include('destination refused').and.match(/127\.0\.0\.1|::1/);
+    }
+    expect(http.requests).to.deep.equal([]);
   });
 });

@@ -134,7 +134,12 @@ describe('integration: route contracts', function () {
     expect(cases.security).to.deep.equal([{ bearer: [] }]);
     expect(document.paths['/health'].get.security).to.deep.equal([]);
     expect(document.paths['/api/v1/events'].post.requestBody.content['application/json'].schema).to.deep.equal({ $ref: '#/components/schemas/events-request' });
-    expect(document.paths['/api/v1/alerts/{id}/{action}'].post.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).to.include.members(['path:id', 'path:action', 'query:at']);
+    // A write takes the node's clock: no write route but the sweep (whose ?at= is a dry run) declares `at`.
+    expect(document.paths['/api/v1/alerts/{id}/{action}'].post.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).to.deep.equal(['path:id', 'path:action']);
+    const writesWithAt = Object.entries(document.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)
+      .flatMap(([path, operations]) => Object.entries(operations).filter(([method, operation]) => method !== 'get'
+        && (operation.parameters ?? []).some((p) => p.in === 'query' && p.name === 'at')).map(([method]) => `${method.toUpperCase()} ${path}`));
+    expect(writesWithAt).to.deep.equal(['POST /api/v1/alerts/sweep']);
 
     // Every schema the document holds or uses inline compiles (Ajv, JSON Schema 2020-12).
     const ajv = new Ajv2020({ strict: false, validateFormats: false });

@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import { accepted, setUpCatalog } from '../support/api-fixtures.ts';
-import { alertOf, sweepAt } from '../support/alert-fixtures.ts';
+import { alertOf, sweepAt, withClockAt } from '../support/alert-fixtures.ts';
 import { createUser } from '../support/access-fixtures.ts';
 import { changedTables, fingerprint, settledFingerprint, type Fingerprint } from '../support/db-fingerprint.ts';
 import { REDIS_URL, TEST_APP_ROLE, withClient } from '../support/test-database.ts';
@@ -104,8 +104,8 @@ describe('integration: a write and its audit entry commit together', function ()
         node.setNow('2026-03-09T09:00:00+08:00');
         expectUnavailable(await node.api('POST', '/api/v1/events', { events: [accepted('TX-3', FRI, 'IT-3', 'GA'), accepted('TX-4', FRI, 'IT-3', 'GA')] }), 'events');
         expectUnavailable(await node.api('PUT', '/api/v1/items/IT-3', { name: '改名的事项', departmentCode: 'GA', legalLimitDays: 20, promisedLimitDays: 5 }), 'item');
-        expectUnavailable(await node.api('POST', `/api/v1/alerts/${card.id}/explain?at=${q('2026-03-09T09:00:00+08:00')}`, { explanation: '专家评审延误', correction: '已办结' }), 'alert action');
-        expectUnavailable(await node.api('POST', `/api/v1/alerts/sweep?at=${q(NEXT_FRI)}`), 'sweep');
+        expectUnavailable(await node.api('POST', `/api/v1/alerts/${card.id}/explain`, { explanation: '专家评审延误', correction: '已办结' }), 'alert action');
+        expectUnavailable(await withClockAt(node, NEXT_FRI, () => node.api('POST', '/api/v1/alerts/sweep')), 'sweep');
         expectUnavailable(await node.api('PUT', '/api/v1/policy', { ...policyBody(policyBefore), yellowAtRemainingDays: 2 }), 'policy');
         expectUnavailable(await node.api('POST', '/api/v1/users', { login: 'tx-new-user', name: '新用户', role: 'supervisor', departments: [], password: 'Kx7#mQ2!vL9@pR4z' }), 'user');
         expectUnavailable(await node.api('POST', '/api/v1/federation/keys/rotate'), 'key rotation');
@@ -157,7 +157,7 @@ describe('integration: a write and its audit entry commit together', function ()
       expect((await node.api('GET', '/api/v1/items/IT-3')).body).to.include({ name: '改名的事项', promisedLimitDays: 5 });
       expect(await entryOf('tx-item')).to.deep.include({ action: 'PUT /api/v1/items/:itemCode', status: 200 });
 
-      const swept = await node.api('POST', `/api/v1/alerts/sweep?at=${q(NEXT_FRI)}`, undefined, { 'x-request-id': 'tx-sweep' });
+      const swept = await withClockAt(node, NEXT_FRI, () => node.api('POST', '/api/v1/alerts/sweep', undefined, { 'x-request-id': 'tx-sweep' }));
       expect(swept.status, JSON.stringify(swept.body)).to.equal(200);
       expect(swept.body.raised).to.be.greaterThan(0);
       expect(await entryOf('tx-sweep')).to.deep.include({ action: 'POST /api/v1/alerts/sweep', status: 200 });
@@ -178,7 +178,7 @@ describe('integration: a write and its audit entry commit together', function ()
 
     it('a refused write changes nothing and leaves its refusal entry', async () => {
       const card = await alertOf(node, 'TX-1', 'YELLOW_CARD');
-      const explained = await node.api('POST', `/api/v1/alerts/${card.id}/explain?at=${q('2026-03-09T09:00:00+08:00')}`, { explanation: '专家评审延误', correction: '已办结' });
+      const explained = await withClockAt(node, '2026-03-09T09:00:00+08:00', () => node.api('POST', `/api/v1/alerts/${card.id}/explain`, { explanation: '专家评审延误', correction: '已办结' }));
       expect(explained.status, JSON.stringify(explained.body)).to.equal(200);
       await createUser(node, { role: 'auditor', login: 'tx-taken' });
       // The delivery worker keeps trying the sweep's notifications (their webhook is not there): its tables are left out.

@@ -1,6 +1,24 @@
-/** Reading alerts and running sweeps at explicit instants, for the supervision tests. */
+/** Reading alerts, and running sweeps and workflow actions with the node's clock at explicit instants, for the supervision tests. */
 import { expect } from 'chai';
-import { q, type ApiClient } from './api-fixtures.ts';
+import type { ApiClient } from './api-fixtures.ts';
+import type { TestNode } from './test-node.ts';
+
+/** A node whose clock the test sets: writes happen at the node's clock, never at a caller's `?at=`. */
+export type ClockedNode = Pick<TestNode, 'api' | 'setNow' | 'now'>;
+
+/**
+ * Runs `work` with the node's clock at `instant`, then puts the clock back as it was, so what the
+ * test does next (events posted, their receipt instants) is not moved along with it.
+ */
+export async function withClockAt<T>(node: ClockedNode, instant: string, work: () => Promise<T>): Promise<T> {
+  const before = node.now();
+  node.setNow(instant);
+  try {
+    return await work();
+  } finally {
+    node.setNow(before);
+  }
+}
 
 export interface AlertBody {
   id: number;
@@ -18,10 +36,11 @@ export interface AlertBody {
   [key: string]: unknown;
 }
 
-/** Runs a sweep at `instant` and answers its result. */
-export async function sweepAt(node: ApiClient, instant: string) {
-  const answer = await node.api('POST', `/api/v1/alerts/sweep?at=${q(instant)}`);
+/** Runs a sweep (one that writes) with the node's clock at `instant` and answers its result. */
+export async function sweepAt(node: ClockedNode, instant: string) {
+  const answer = await withClockAt(node, instant, () => node.api('POST', '/api/v1/alerts/sweep'));
   expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
+  expect(answer.body.dryRun).to.equal(false);
   return answer.body as { checked: number; raised: number; noticesIssued: number; revoked: number; reinstated: number; escalated: number };
 }
 
@@ -53,7 +72,8 @@ export async function alertOf(node: ApiClient, caseNo: string, rule: string): Pr
   return answer.body;
 }
 
-/** Takes a workflow action at `instant`; answers the HTTP answer. */
-export async function act(node: ApiClient, id: number, action: string, body: Record<string, unknown> = {}, instant?: string) {
-  return node.api('POST', `/api/v1/alerts/${id}/${action}${instant ? `?at=${q(instant)}` : ''}`, body);
+/** Takes a workflow action, with the node's clock at `instant` when given; answers the HTTP answer. */
+export async function act(node: ClockedNode, id: number, action: string, body: Record<string, unknown> = {}, instant?: string) {
+  const take = () => node.api('POST', `/api/v1/alerts/${id}/${action}`, body);
+  return instant === undefined ? take() : withClockAt(node, instant, take);
 }

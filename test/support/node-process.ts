@@ -23,6 +23,8 @@ import { apiRequest, type ApiAnswer } from './api-request.ts';
 export const PROCESS_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 
 const MAIN = new URL('../../node/main.ts', import.meta.url).pathname;
+/** The entry of a process on the test's clock (clockOffsetMs). */
+const CLOCKED_MAIN = new URL('./clocked-main.ts', import.meta.url).pathname;
 // Output kept for failure messages: the tail is what explains a failure.
 const OUTPUT_LIMIT = 200_000;
 
@@ -38,6 +40,11 @@ export interface NodeProcessOptions {
   redisUrl?: string;
   /** More environment, applied last (e.g. `{SYNC_INTERVAL_SECONDS: '5'}`). */
   env?: Record<string, string>;
+  /**
+   * The node's clock as the wall clock plus this offset ({@link clockOffsetTo}): its writes happen
+   * at the test's instant. Absent: the system clock, as in production.
+   */
+  clockOffsetMs?: number;
   /**
    * Another process of the same node: this database and queue prefix instead of fresh ones (e.g.
    * web and worker processes, NODE_PROCESS). `close()` then leaves the database to its owner.
@@ -62,10 +69,15 @@ export interface NodeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
   kill9(): Promise<void>;
-  /** Starts the process again with the same environment (stopping it first if it runs); waits for /health. */
-  restart(): Promise<void>;
+  /** Starts the process again with the same environment (stopping it first if it runs), its clock moved when given; waits for /health. */
+  restart(options?: { clockOffsetMs?: number }): Promise<void>;
   /** Stops the process if running and drops its database. */
   close(): Promise<void>;
+}
+
+/** The clock offset that puts a node process's clock at `instant` now (give every process of one test the same). */
+export function clockOffsetTo(instant: string): number {
+  return Date.parse(instant) - Date.now();
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -113,6 +125,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     ...options.env,
   };
 
+  let clockOffsetMs = options.clockOffsetMs;
   let output = '';
   let child: ChildProcess | null = null;
   let exited: Promise<number | null> = Promise.resolve(null);
@@ -124,7 +137,8 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
 
   async function launch(): Promise<void> {
     output += `\n--- start ${options.code} on ${url} ---\n`;
-    const started = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const clocked = clockOffsetMs === undefined ? {} : { TEST_CLOCK_OFFSET_MS: String(clockOffsetMs) };
+    const started = spawn(process.execPath, [clockOffsetMs === undefined ? MAIN : CLOCKED_MAIN], { env: { ...env, ...clocked }, stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     live.add(started);
     started.stdout?.on('data', append);
@@ -188,8 +202,9 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     async kill9() {
       await stop('SIGKILL');
     },
-    async restart() {
+    async restart(restartOptions = {}) {
       await stop();
+      if (restartOptions.clockOffsetMs !== undefined) clockOffsetMs = restartOptions.clockOffsetMs;
       await launch();
     },
     async close() {

@@ -1,6 +1,7 @@
 /**
  * A real node for integration tests: its own database and queue prefix, listening on a loopback
- * port, with a clock the test controls (only defaults read it; verdicts take `?at=`).
+ * port, with a clock the test controls: reads take `?at=`, writes (events received, workflow
+ * actions, sweeps) happen at the node's clock, which the test sets.
  */
 import { loadSettings } from '../../node/config/settings.ts';
 import { startNode, type NodeHandle } from '../../node/server.ts';
@@ -17,8 +18,10 @@ export interface TestNode {
   node: NodeHandle;
   database: TestDatabase;
   url: string;
-  /** Sets the clock that request defaults read. */
+  /** Sets the node's clock: the instant of its writes and the default of its reads. */
   setNow(instant: string | Date): void;
+  /** The node's clock as set. */
+  now(): Date;
   api<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer<T>>;
   close(): Promise<void>;
 }
@@ -34,7 +37,7 @@ export async function startTestNode(env: Record<string, string> = {}, options: {
   const settings = loadSettings({
     ADMIN_TOKEN: TEST_TOKEN, DATABASE_URL: database.appUrl, DATABASE_OWNER_URL: database.url, REDIS_URL, NODE_CODE: '610203', NODE_LEVEL: 'county',
     PORT: '0', QUEUE_PREFIX: uniqueQueuePrefix(), LOG_LEVEL: 'silent', NODE_KEY_SECRET: 'test-node-key-secret-0123456789',
-    // Tests sync and sweep on demand (POST .../federation/sync?wait=true, .../alerts/sweep?at=); a background run would race them.
+    // Tests sync and sweep on demand (POST .../federation/sync?wait=true, .../alerts/sweep); a background run would race them.
     SYNC_INTERVAL_SECONDS: '86400', SWEEP_INTERVAL_SECONDS: '86400', SWEEP_AFTER_INGEST: 'false',
     // Tests sign in far more often than a person; a test of the limit itself passes its own value.
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000', RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE: '100000', ...env,
@@ -53,6 +56,7 @@ export async function startTestNode(env: Record<string, string> = {}, options: {
     setNow(instant) {
       now = new Date(instant);
     },
+    now: () => now,
     api: (method, path, body, headers) => apiRequest(node.url, TEST_TOKEN, method, path, body, headers),
     async close() {
       await node.close();
