@@ -354,4 +354,21 @@ describe('integration: event ingestion', function () {
       expect(deptA.green).to.equal(green.length);
     });
   });
+
+  describe('rejections past the tenth', () => {
+    it('lists them newest first by number, page after page', async () => {
+      const refused = Array.from({ length: 120 }, (_, n) => accepted(`RJ-${n}`, '2026-03-02T09:00:00+08:00', 'I-NEVER', A));
+      expect((await postEvents(node, refused)).rejected).to.equal(120);
+      const ids: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null; total: number } } = await node.api('GET', `/api/v1/rejections?limit=25${cursor ? `&cursor=${cursor}` : ''}`);
+        ids.push(...page.body.items.map((r) => Number(r.id)));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      expect(ids.length).to.be.at.least(120);
+      expect(ids).to.deep.equal([...ids].sort((a, b) => b - a));
+      expect(new Set(ids).size).to.equal(ids.length);
+    });
+  });
 });
