@@ -92,7 +92,9 @@ function redactPayload(raw: unknown): unknown {
 function textField(raw: unknown, key: string): string | null {
   if (!raw || typeof raw !== 'object') return null;
   const value = (raw as Record<string, unknown>)[key];
-  return typeof value === 'string' ? value.slice(0, 200) : null;
+  // Cut at 200 UTF-16 units, a character of two may be cut in half: a lone surrogate PostgreSQL
+  // refuses, which would fail the statement keeping every rejection of the batch.
+  return typeof value === 'string' ? value.slice(0, 200).toWellFormed() : null;
 }
 
 /** Ingests one batch of raw events (already parsed JSON values, up to a few thousand). */
