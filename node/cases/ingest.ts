@@ -12,6 +12,7 @@ import { appendLeaves, treeSize, leafHash, lockEventLog } from '../../federation
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
+import { occurredAtOutside, occurredAtWindow, type OccurredAtLimits } from './occurred-at-window.ts';
 import {
   findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
   type LockedCase, type NewEventRow, type RejectionRow,
@@ -52,6 +53,8 @@ export interface IngestOptions {
    * FORBIDDEN_DEPARTMENT and kept like every refusal.
    */
   departments?: DepartmentScope;
+  /** The occurredAt window's settings; the window ends OCCURRED_AT_MAX_AHEAD_HOURS after `receivedAt`. */
+  occurredAtLimits: OccurredAtLimits;
 }
 
 interface Candidate {
@@ -104,12 +107,15 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     results[index] = { eventId: results[index]?.eventId ?? null, status: 'rejected', error };
   };
 
-  // 1. Schema and content hash of each event on its own.
+  // 1. Schema, occurredAt window and content hash of each event on its own.
+  const window = occurredAtWindow(options.occurredAtLimits, options.receivedAt);
   const valid: { index: number; event: CaseEvent }[] = [];
   for (const [index, raw] of rawEvents.entries()) {
     if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
+    const outside = problem ? null : occurredAtOutside(window, (raw as CaseEvent).occurredAt, `${options.fieldPrefix(index)}/occurredAt`);
     if (problem) refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
+    else if (outside) refuse(index, outside);
     else valid.push({ index, event: raw as CaseEvent });
   }
   // Query passwords are hashed concurrently on the libuv pool rather than one after another.

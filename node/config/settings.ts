@@ -4,6 +4,7 @@
  * with a sentence that names the key instead of failing later in some request.
  */
 import { readFileSync } from 'node:fs';
+import { isIsoDate } from '../calendar/local-date.ts';
 
 export const NODE_LEVELS = ['county', 'city', 'province'] as const;
 export type NodeLevel = (typeof NODE_LEVELS)[number];
@@ -51,6 +52,16 @@ export interface Settings {
   importLimitBytes: number;
   /** Deepest nesting of arrays and objects a JSON body may have. */
   jsonMaxDepth: number;
+  /**
+   * OCCURRED_AT_EARLIEST: the earliest local date (YYYY-MM-DD, Asia/Shanghai) an event's occurredAt
+   * may fall on; an earlier one is refused with OCCURRED_AT_OUT_OF_RANGE.
+   */
+  occurredAtEarliest: string;
+  /**
+   * OCCURRED_AT_MAX_AHEAD_HOURS: how far after the node's clock (at receipt) an event's occurredAt
+   * may be; a later one is refused with OCCURRED_AT_OUT_OF_RANGE.
+   */
+  occurredAtMaxAheadHours: number;
   /** Sign-in attempts (POST /api/v1/auth/login and /token) per client address per minute. */
   rateLimitLoginPerMinute: number;
   /** Requests to each other public route (health, JWKS, /federation/v1/*) per client address per minute. */
@@ -104,7 +115,7 @@ const KEYS = [
   'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS',
   'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE',
   'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
-  'NODE_PROCESS', 'TRUST_PROXY',
+  'NODE_PROCESS', 'TRUST_PROXY', 'OCCURRED_AT_EARLIEST', 'OCCURRED_AT_MAX_AHEAD_HOURS',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -194,6 +205,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jsonLimitBytes: integer(raw, 'JSON_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     importLimitBytes: integer(raw, 'IMPORT_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     jsonMaxDepth: integer(raw, 'JSON_MAX_DEPTH', 32, 8, 1000),
+    occurredAtEarliest: earliestDate(raw),
+    // At most ten years ahead: a timeline then stays within years a calendar can be written for.
+    occurredAtMaxAheadHours: integer(raw, 'OCCURRED_AT_MAX_AHEAD_HOURS', 24, 0, 87_600),
     rateLimitLoginPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_MINUTE', 20, 1, 100_000),
     rateLimitPublicPerMinute: integer(raw, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 6000, 1, 1_000_000),
     nodeKeySecret: raw.NODE_KEY_SECRET ?? null,
@@ -230,6 +244,19 @@ function notifySettings(raw: RawSettings): Pick<Settings, 'smtpUrl' | 'mailFrom'
     notifyAttempts: integer(raw, 'NOTIFY_ATTEMPTS', 5, 1, 50),
     notifyBackoffMs: integer(raw, 'NOTIFY_BACKOFF_MS', 2000, 1, 3_600_000),
   };
+}
+
+/**
+ * OCCURRED_AT_EARLIEST, from 1991-01-01: the node takes every date in Asia/Shanghai at a fixed
+ * +08:00, which holds only since China stopped daylight saving in 1991.
+ */
+function earliestDate(raw: RawSettings): string {
+  const text = raw.OCCURRED_AT_EARLIEST;
+  if (text === undefined || text === '') return '2000-01-01';
+  if (!isIsoDate(text) || text < '1991-01-01' || text > '2100-12-31') {
+    throw new SettingsError(`OCCURRED_AT_EARLIEST must be a date (YYYY-MM-DD) from 1991-01-01 to 2100-12-31, got "${text}"`);
+  }
+  return text;
 }
 
 function flag(raw: RawSettings, key: Key, fallback: boolean): boolean {

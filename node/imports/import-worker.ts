@@ -10,6 +10,7 @@ import { execute, query } from '../core/db.ts';
 import { ingestEvents } from '../cases/ingest.ts';
 import { insertRejections } from '../cases/case-store.ts';
 import { eventError } from '../cases/event-rejection.ts';
+import type { OccurredAtLimits } from '../cases/occurred-at-window.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
 import { parseImportRows, type ImportFormat, type ImportRow } from './import-rows.ts';
@@ -19,6 +20,8 @@ const CHUNK_ROWS = 2000;
 export interface ImportWorkerDeps {
   orm: MikroORM;
   rules: TimeRules;
+  /** The occurredAt window a row's event must fall in, as for the API. */
+  settings: OccurredAtLimits;
   logger: Logger;
   metrics: NodeMetrics;
   now: () => Date;
@@ -40,7 +43,7 @@ async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: 
     const parsed = rows.filter((row) => row.problem === undefined);
     const broken = rows.filter((row) => row.problem !== undefined);
     const summary = await ingestEvents(tx, deps.rules, parsed.map((row) => row.value), {
-      source, receivedAt, fieldPrefix: (index) => `line ${parsed[index]?.line}`, lineOf: (index) => parsed[index]?.line ?? 0,
+      source, receivedAt, fieldPrefix: (index) => `line ${parsed[index]?.line}`, lineOf: (index) => parsed[index]?.line ?? 0, occurredAtLimits: deps.settings,
     });
     await insertRejections(tx, broken.map((row) => {
       const error = eventError('VALIDATION_FAILED', { field: `line ${row.line}`, problem: row.problem });

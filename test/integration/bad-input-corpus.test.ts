@@ -47,7 +47,7 @@ const FEDERATION_CODES = [
 ];
 const KNOWN_CODES = new Set([...Object.keys(ERRORS), ...FEDERATION_CODES]);
 /** Codes of a rejected event (events-response.schema.json, plus department scoping). */
-const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'FORBIDDEN_DEPARTMENT']);
+const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'OCCURRED_AT_OUT_OF_RANGE', 'FORBIDDEN_DEPARTMENT']);
 
 /** Tables and columns that record attempts on purpose, left out of "nothing changed". */
 const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['users.failed_logins', 'users.locked_until', 'api_clients.last_used_at', 'sessions.last_used_at'] };
@@ -499,11 +499,15 @@ describe('integration: the bad-input corpus on every write route', function () {
   });
 
   /**
-   * Events each refused on their own while the rest of their batch or import goes in: an offset
-   * PostgreSQL cannot read, an identifier whose kept 200 characters end inside a surrogate pair.
-   * Once each failed its whole batch with a 500 (or its import).
+   * Events each refused on their own while the rest of their batch or import goes in: an occurredAt
+   * outside the window (9999-12-31 overflowed the timeline's dates, 9990-01-05 made /health list
+   * every year to 9999), an offset PostgreSQL cannot read, an identifier whose kept 200 characters
+   * end inside a surrogate pair. Once each failed its whole batch with a 500 (or its import).
    */
   const POISONS: { label: string; change: Record<string, JsonValue>; code: string; pointer: string }[] = [
+    { label: 'occurredAt 9999-12-31', change: { occurredAt: '9999-12-31T10:00:00+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
+    { label: 'occurredAt 9990-01-05', change: { occurredAt: '9990-01-05T10:00:00+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
+    { label: 'occurredAt 1999-12-31', change: { occurredAt: '1999-12-31T23:59:59+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
     { label: 'offset -23:59', change: { occurredAt: '2026-03-02T10:00:00-23:59' }, code: 'VALIDATION_FAILED', pointer: '/occurredAt' },
     { label: 'eventId cut inside a surrogate pair', change: { eventId: `${'e'.repeat(199)}\u{1F600}` }, code: 'VALIDATION_FAILED', pointer: '/eventId' },
     { label: 'caseNo cut inside a surrogate pair', change: { caseNo: `${'c'.repeat(199)}\u{1F600}` }, code: 'VALIDATION_FAILED', pointer: '/caseNo' },

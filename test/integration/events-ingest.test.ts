@@ -355,6 +355,74 @@ describe('integration: event ingestion', function () {
     });
   });
 
+  describe('the occurredAt window', () => {
+    // The window as configured by default: from 2000-01-01 to a day after the node's clock.
+    let strict: TestNode;
+    before(async () => {
+      strict = await startTestNode({ OCCURRED_AT_MAX_AHEAD_HOURS: '24' });
+      strict.setNow(RECEIVED_1);
+      await setUpCatalog(strict, { [A]: '公安局' }, [{ itemCode: 'I-A', departmentCode: A, legalLimitDays: 10, promisedLimitDays: 5 }]);
+    });
+    after(async () => {
+      await strict?.close();
+    });
+
+    it('takes occurredAt from 00:00 on 2000-01-01 to 24 hours after the clock, and refuses each event outside on its own', async () => {
+      const batch = [
+        accepted('W-1', '2000-01-01T00:00:00+08:00', 'I-A', A),
+        accepted('W-2', '1999-12-31T23:59:59.999+08:00', 'I-A', A),
+        accepted('W-3', '1999-12-31T16:00:00Z', 'I-A', A), // 00:00 in Shanghai
+        accepted('W-4', '2026-03-03T10:00:00+08:00', 'I-A', A), // the clock plus 24 hours
+        accepted('W-5', '2026-03-03T10:00:00.001+08:00', 'I-A', A),
+        accepted('W-6', '9990-01-05T10:00:00+08:00', 'I-A', A),
+        stage('W-4', '2026-03-03T02:00:00.001Z', 'undertake'), // one millisecond after the window
+      ];
+      const summary = await postEvents(strict, batch);
+      expect(summary.results.map((r) => [r.status, r.error?.code ?? null])).to.deep.equal([
+        ['accepted', null], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['accepted', null], ['accepted', null],
+        ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'],
+      ]);
+      const error = summary.results[5]!.error!;
+      expect(error.details).to.deep.equal({
+        field: '/events/5/occurredAt', occurredAt: '9990-01-05T10:00:00+08:00', earliest: '2000-01-01T00:00:00.000+08:00', latest: '2026-03-03T10:00:00.000+08:00',
+      });
+      expect(error.message).to.equal('字段 /events/5/occurredAt 超出允许范围, 须在 2000-01-01T00:00:00.000+08:00 至 2026-03-03T10:00:00.000+08:00 之间 '
+        + '(field /events/5/occurredAt is outside the accepted window: from 2000-01-01T00:00:00.000+08:00 to 2026-03-03T10:00:00.000+08:00)');
+      const kept = await strict.api('GET', '/api/v1/rejections?code=OCCURRED_AT_OUT_OF_RANGE');
+      expect(kept.body.items.map((r: { caseNo: string }) => r.caseNo).sort()).to.deep.equal(['W-4', 'W-2', 'W-5', 'W-6'].sort());
+      expect((await strict.api('GET', '/api/v1/cases/W-6')).status).to.equal(404);
+    });
+
+    it('moves with the clock: an event refused yesterday is taken once its time has come', async () => {
+      const early = accepted('W-7', '2026-03-04T09:00:00+08:00', 'I-A', A);
+      expect((await postEvents(strict, [early])).results[0]!.error?.code).to.equal('OCCURRED_AT_OUT_OF_RANGE');
+      strict.setNow(RECEIVED_2);
+      try {
+        expect((await postEvents(strict, [early])).results[0]!.status).to.equal('accepted');
+        const resolved = await strict.api('GET', '/api/v1/rejections?code=OCCURRED_AT_OUT_OF_RANGE&state=resolved');
+        expect(resolved.body.items.map((r: { eventId: string }) => r.eventId)).to.deep.equal([early.eventId]);
+      } finally {
+        strict.setNow(RECEIVED_1);
+      }
+    });
+
+    it('is the node\'s setting: OCCURRED_AT_EARLIEST and OCCURRED_AT_MAX_AHEAD_HOURS', async () => {
+      const narrow = await startTestNode({ OCCURRED_AT_EARLIEST: '2026-01-01', OCCURRED_AT_MAX_AHEAD_HOURS: '0' });
+      try {
+        narrow.setNow(RECEIVED_1);
+        await setUpCatalog(narrow, { [A]: '公安局' }, [{ itemCode: 'I-A', departmentCode: A, legalLimitDays: 10, promisedLimitDays: 5 }]);
+        const summary = await postEvents(narrow, [
+          accepted('N-1', '2025-12-31T23:59:59+08:00', 'I-A', A), accepted('N-2', '2026-01-01T00:00:00+08:00', 'I-A', A),
+          accepted('N-3', RECEIVED_1_LOCAL, 'I-A', A), accepted('N-4', '2026-03-02T10:00:00.001+08:00', 'I-A', A),
+        ]);
+        expect(summary.results.map((r) => r.error?.code ?? r.status)).to.deep.equal(['OCCURRED_AT_OUT_OF_RANGE', 'accepted', 'accepted', 'OCCURRED_AT_OUT_OF_RANGE']);
+        expect(summary.results[0]!.error!.details).to.deep.include({ earliest: '2026-01-01T00:00:00.000+08:00', latest: RECEIVED_1_LOCAL });
+      } finally {
+        await narrow.close();
+      }
+    });
+  });
+
   describe('rejections past the tenth', () => {
     it('lists them newest first by number, page after page', async () => {
       const refused = Array.from({ length: 120 }, (_, n) => accepted(`RJ-${n}`, '2026-03-02T09:00:00+08:00', 'I-NEVER', A));
