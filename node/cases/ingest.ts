@@ -13,9 +13,10 @@ import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
 import { occurredAtOutside, occurredAtWindow, type OccurredAtLimits } from './occurred-at-window.ts';
+import { foldEventByEvent } from './fold-event-by-event.ts';
 import {
   findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
-  type LockedCase, type NewEventRow, type RejectionRow,
+  type CaseStateRow, type LockedCase, type NewEventRow, type RejectionRow,
 } from './case-store.ts';
 import { caseStateRowOf, computeCaseStateRow, firstOccurredAt, type CommittedLimit } from './case-state.ts';
 import { continueFold, type CaseFacts } from '../timelimits/case-facts.ts';
@@ -244,28 +245,50 @@ async function applyBatch(
   //     judged by the case's intake, held or in this batch; with neither the case's department is
   //     unknown and the event is refused too (it can be sent again once the intake is in).
   for (const c of admitted) if (isIntake(c.event) && !departmentOf.has(c.event.caseNo)) departmentOf.set(c.event.caseNo, (c.event as { departmentCode: string }).departmentCode);
-  const accepted = allowed === null ? admitted : admitted.filter((c) => {
+  let accepted = allowed === null ? admitted : admitted.filter((c) => {
     if (isIntake(c.event) || inScope(allowed, departmentOf.get(c.event.caseNo))) return true;
     refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${options.fieldPrefix(c.index)}/caseNo`, caseNo: c.event.caseNo }));
     return false;
   });
 
   // 5. Refold every touched case: from all its events when they were re-read, else by continuing
-  //    its cached fold with this batch's events (all later than anything it held).
-  const byCase = new Map<string, StoredEvent[]>();
+  //    its cached fold with this batch's events (all later than anything it held). A fold that
+  //    throws on what an event holds refuses that event alone (EVENT_UNPROCESSABLE).
+  const byCase = new Map<string, Candidate[]>();
   for (const c of accepted) {
-    const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
-    list.push(c.stored);
-    byCase.set(c.event.caseNo, list);
+    const list = byCase.get(c.event.caseNo);
+    if (list) list.push(c);
+    else byCase.set(c.event.caseNo, [c]);
   }
   const snapshot = rules.current;
-  const stateRows = [...byCase].map(([caseNo, events]) => {
+  const refold = (caseNo: string, news: readonly Candidate[]): CaseStateRow => {
+    const held = existing.get(caseNo);
+    const events = (held === undefined ? news.map((c) => c.stored) : [...held, ...news.map((c) => c.stored)]) as CaseEvent[];
     const row = locked.get(caseNo);
-    const limit = committedLimit(row, events as CaseEvent[], items);
-    if (existing.has(caseNo) || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
-    const facts = continueFold(row.facts, events as CaseEvent[]);
-    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events as CaseEvent[]), limit, snapshot);
-  });
+    const limit = committedLimit(row, events, items);
+    if (held !== undefined || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events, limit, snapshot);
+    const facts = continueFold(row.facts, events);
+    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events), limit, snapshot);
+  };
+  const stateRows: CaseStateRow[] = [];
+  const unfoldable = new Set<number>();
+  for (const [caseNo, news] of byCase) {
+    try {
+      stateRows.push(refold(caseNo, news));
+    } catch {
+      const { row, kept, refused } = foldEventByEvent(news, (c) => c.event.occurredAt, (some) => refold(caseNo, some));
+      for (const { item, reason } of refused) {
+        refuse(item.index, eventError('EVENT_UNPROCESSABLE', { field: options.fieldPrefix(item.index), reason }));
+        unfoldable.add(item.index);
+      }
+      if (row === null) byCase.delete(caseNo);
+      else {
+        stateRows.push(row);
+        byCase.set(caseNo, kept);
+      }
+    }
+  }
+  if (unfoldable.size > 0) accepted = accepted.filter((c) => !unfoldable.has(c.index));
   await saveCaseStates(tx, stateRows);
   await casesChanged(tx, [...byCase.keys()], 'events');
 

@@ -47,7 +47,7 @@ const FEDERATION_CODES = [
 ];
 const KNOWN_CODES = new Set([...Object.keys(ERRORS), ...FEDERATION_CODES]);
 /** Codes of a rejected event (events-response.schema.json, plus department scoping). */
-const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'OCCURRED_AT_OUT_OF_RANGE', 'FORBIDDEN_DEPARTMENT']);
+const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'OCCURRED_AT_OUT_OF_RANGE', 'EVENT_UNPROCESSABLE', 'FORBIDDEN_DEPARTMENT']);
 
 /** Tables and columns that record attempts on purpose, left out of "nothing changed". */
 const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['users.failed_logins', 'users.locked_until', 'api_clients.last_used_at', 'sessions.last_used_at'] };

@@ -6,9 +6,10 @@
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import {
-  accepted, caseNos, clock, concluded, fee, listAll, notAccepted, postAccepted, postEvents, q, setUpCatalog, stage,
-  verdictAt, yellowCard,
+  accepted, caseNos, clock, concluded, fee, listAll, notAccepted, postAccepted, postEvents, q, resumed, setUpCatalog, stage,
+  suspended, verdictAt, yellowCard,
 } from '../support/api-fixtures.ts';
+import { ingestEvents } from '../../node/cases/ingest.ts';
 
 const A = 'D-A';
 const B = 'D-B';
@@ -420,6 +421,37 @@ describe('integration: event ingestion', function () {
       } finally {
         await narrow.close();
       }
+    });
+  });
+
+  describe('an event the time rules cannot process', () => {
+    // The occurredAt window keeps such dates out, and no setting opens it that far: ingest is handed
+    // a wider window here, to show that an event getting past every check is still refused alone.
+    const ingest = (events: unknown[]) => ingestEvents(node.node.orm.em.fork(), node.node.rules, events, {
+      source: 'api', receivedAt: new Date(RECEIVED_1), fieldPrefix: (index) => `/events/${index}`,
+      occurredAtLimits: { occurredAtEarliest: '2000-01-01', occurredAtMaxAheadHours: 100_000_000 },
+    });
+
+    it('refuses with EVENT_UNPROCESSABLE only the event whose timeline overflows, and applies the rest of its batch and its case', async () => {
+      // FAR-1's held fold is continued; FAR-2 is new; the 5-working-day deadline of either lands after 9999-12-31.
+      expect((await ingest([accepted('FAR-1', '2026-03-02T09:00:00+08:00', 'I-A', A)])).accepted).to.equal(1);
+      const batch = [
+        suspended('FAR-1', '2026-03-03T09:00:00+08:00'),
+        accepted('FAR-2', '9999-12-30T09:00:00+08:00', 'I-A', A),
+        resumed('FAR-1', '9999-12-30T09:00:00+08:00'),
+        accepted('FAR-3', '2026-03-02T09:00:00+08:00', 'I-A', A),
+      ];
+      const summary = await ingest(batch);
+      expect(summary.results.map((r) => [r.status, r.error?.code ?? null, r.error?.details.field ?? null])).to.deep.equal([
+        ['accepted', null, null], ['rejected', 'EVENT_UNPROCESSABLE', '/events/1'], ['rejected', 'EVENT_UNPROCESSABLE', '/events/2'], ['accepted', null, null],
+      ]);
+      expect(summary.results[1]!.error!.details.reason).to.match(/outside years 0000-9999/);
+      expect(summary.touchedCases.sort()).to.deep.equal(['FAR-1', 'FAR-3']);
+      const far1 = await verdictAt(node, 'FAR-1', '2026-03-05T10:00:00+08:00');
+      expect([far1.status, far1.events.length]).to.deep.equal(['paused', 2]);
+      expect((await verdictAt(node, 'FAR-3', '2026-03-05T10:00:00+08:00')).status).to.equal('open');
+      const kept = await node.api('GET', '/api/v1/rejections?code=EVENT_UNPROCESSABLE');
+      expect(kept.body.items.map((r: { eventId: string }) => r.eventId).sort()).to.deep.equal([batch[1]!.eventId, batch[2]!.eventId].sort());
     });
   });
 
