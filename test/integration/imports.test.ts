@@ -222,6 +222,32 @@ describe('integration: imports', function () {
     expect((await verdictAt(node, 'L-0864', instant)).status).to.equal('pending');
   });
 
+  it('refuses a poison row on its own, even at line 3,001 in the second chunk, and applies every other row', async function () {
+    this.timeout(90_000);
+    // 800 cases of W3 (4,000 lines), and at line 3,001 an acceptance dated 9999-12-31: once it failed
+    // the second chunk for good, after the first 2,000 rows had committed, and the last 1,000 valid
+    // rows were never applied.
+    const rows: string[] = [];
+    for (let i = 0; i < 800; i++) {
+      const caseNo = `P-${String(i).padStart(4, '0')}`;
+      for (const event of [
+        accepted(caseNo, '2026-03-02T09:00:00+08:00', 'W3', DEPT),
+        stage(caseNo, '2026-03-02T10:00:00+08:00', 'undertake'),
+        stage(caseNo, '2026-03-03T10:00:00+08:00', 'review'),
+        fee(caseNo, '2026-03-03T11:00:00+08:00'),
+        concluded(caseNo, '2026-03-04T10:00:00+08:00'),
+      ]) rows.push(JSON.stringify(event));
+    }
+    const far = accepted('P-FAR', '9999-12-31T10:00:00+08:00', 'W3', DEPT);
+    rows.splice(3000, 0, JSON.stringify(far));
+    // Long enough for the old failure to show as 'failed' (five tries, backing off) rather than a timeout.
+    const result = await waitForImport(node, await submit(node, 'application/x-ndjson', rows.join('\n')), 60_000);
+    expect(result).to.deep.include({ status: 'done', error: null, totalRows: 4001, processedRows: 4001, accepted: 4000, duplicates: 0, rejected: 1 });
+    expect(rowsOf(result)).to.deep.equal([[3001, far.eventId, 'OCCURRED_AT_OUT_OF_RANGE', 'line 3001/occurredAt']]);
+    const last = await verdictAt(node, 'P-0799', '2026-03-06T10:00:00+08:00');
+    expect([last.status, last.events.length]).to.deep.equal(['concluded', 5]);
+  });
+
   describe('bodies refused before an import is created', () => {
     it('needs a CSV or NDJSON content type and a non-empty body', async () => {
       for (const type of ['application/json', 'text/plain']) {
