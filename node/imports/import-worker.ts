@@ -86,9 +86,24 @@ export async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>)
   await execute(em, "UPDATE imports SET status = 'done', finished_at = $2 WHERE id = $1", [importId, deps.now()]);
 }
 
-/** Marks an import failed once its job has no attempts left. */
-export async function markImportFailed(deps: Pick<ImportWorkerDeps, 'orm' | 'now'>, importId: string, error: Error): Promise<void> {
-  await execute(deps.orm.em.fork(), "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [importId, error.message.slice(0, 1000), deps.now()]);
+/**
+ * Marks an import failed once its job has no attempts left. No row's content fails an import (each
+ * is accepted or refused on its own), so what is left is the node's trouble (its database, its
+ * Redis, a bug): the caller reads what was kept and how to go on, the node's log has the error (the
+ * queue logs it with the import id). Its message never reaches GET /imports/{id}: SQL or JS text
+ * names the node's internals and says nothing a sender can act on.
+ */
+export async function markImportFailed(deps: Pick<ImportWorkerDeps, 'orm' | 'now'>, importId: string): Promise<void> {
+  const em = deps.orm.em.fork();
+  const [row] = await query<{ processed_rows: number }>(em, 'SELECT processed_rows FROM imports WHERE id = $1', [importId]);
+  await execute(em, "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [importId, failedMessage(row?.processed_rows ?? 0), deps.now()]);
+}
+
+/** What a failed import tells its sender: every committed row stays, and a resend goes on from there. */
+export function failedMessage(processedRows: number): string {
+  return `导入因节点故障中止 (已多次重试), 前 ${processedRows} 行已处理并保存; 重新提交同一文件即可继续, 已接收的事件计为重复; 原因见节点日志 `
+    + `(the import stopped on a fault of the node after several tries; its first ${processedRows} rows were processed and kept. `
+    + 'Submit the same file again to go on: events already taken count as duplicates. The cause is in the node\'s log)';
 }
 
 /** Imports left queued or running by a stopped node, to enqueue again at start. */

@@ -3,11 +3,14 @@
  * BullMQ job, counts and progress, rejected rows with their line numbers, duplicates across imports
  * and against the API, and the checks made before a body is accepted.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import {
   accepted, caseNos, clock, concluded, fee, listAll, postAccepted, q, setUpCatalog, stage, verdictAt, waitForImport, yellowCard,
 } from '../support/api-fixtures.ts';
+import { insertImport } from '../../node/imports/import-store.ts';
+import { failedMessage, markImportFailed } from '../../node/imports/import-worker.ts';
 
 const DEPT = 'D-I';
 
@@ -246,6 +249,19 @@ describe('integration: imports', function () {
     expect(rowsOf(result)).to.deep.equal([[3001, far.eventId, 'OCCURRED_AT_OUT_OF_RANGE', 'line 3001/occurredAt']]);
     const last = await verdictAt(node, 'P-0799', '2026-03-06T10:00:00+08:00');
     expect([last.status, last.events.length]).to.deep.equal(['concluded', 5]);
+  });
+
+  it('tells the sender of an import failed for good what was kept and how to go on, never the internal error', async () => {
+    // As the queue does once an import's job has no tries left (the node's database away, say).
+    const em = node.node.orm.em.fork();
+    const id = randomUUID();
+    await insertImport(em, id, 'ndjson', JSON.stringify(accepted('F-1', '2026-03-02T09:00:00+08:00', 'W3', DEPT)), new Date());
+    await em.getConnection().execute("UPDATE imports SET status = 'running', total_rows = 4000, processed_rows = 2000 WHERE id = ?", [id]);
+    await markImportFailed({ orm: node.node.orm, now: () => new Date('2026-03-02T03:00:00Z') }, id);
+    const shown = await node.api('GET', `/api/v1/imports/${id}`);
+    expect(shown.body).to.deep.include({ status: 'failed', processedRows: 2000, finishedAt: '2026-03-02T11:00:00.000+08:00' });
+    expect(shown.body.error).to.equal(failedMessage(2000));
+    expect(shown.body.error).to.contain('前 2000 行已处理并保存').and.contain('Submit the same file again');
   });
 
   describe('bodies refused before an import is created', () => {
