@@ -65,7 +65,10 @@ function assertDay(day: DayNumber): void {
 
 /**
  * Milliseconds since the epoch of an RFC 3339 date-time with an offset ('Z' or '±hh:mm').
- * Strict: a missing offset or an impossible field (2025-02-30, 24:00) is a RangeError.
+ * Strict: a missing offset or an impossible field (2025-02-30, 24:00) is a RangeError, and so is an
+ * offset beyond ±15:59. RFC 3339 allows up to ±23:59, but no zone is that far from UTC (they span
+ * -12:00 to +14:00) and PostgreSQL reads offsets only up to ±15:59: an instant the node parsed
+ * would fail the statement that stores it, and with it every other event of its batch.
  */
 export function parseInstant(value: string): number {
   const known = parsedInstants.get(value);
@@ -81,6 +84,9 @@ export function parseInstant(value: string): number {
 const parsedInstants = new Map<string, number>();
 const PARSED_INSTANTS_MAX = 50_000;
 
+/** The largest offset hour PostgreSQL reads (see parseInstant). */
+const MAX_OFFSET_HOURS = 15;
+
 function parseInstantUncached(value: string): number {
   const m = ISO_INSTANT.exec(value);
   if (m === null) throw new RangeError(`not an ISO 8601 date-time with an offset: ${JSON.stringify(value)}`);
@@ -95,7 +101,7 @@ function parseInstantUncached(value: string): number {
   const offMinutes = m[11] === undefined ? 0 : Number(m[11]);
   if (
     month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) ||
-    hour > 23 || minute > 59 || second > 59 || offHours > 23 || offMinutes > 59
+    hour > 23 || minute > 59 || second > 59 || offHours > MAX_OFFSET_HOURS || offMinutes > 59
   ) {
     throw new RangeError(`invalid date-time: ${JSON.stringify(value)}`);
   }

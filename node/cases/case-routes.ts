@@ -9,6 +9,7 @@ import type { NodeMetrics } from '../health/metrics.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import { CASE_STATUSES } from '../timelimits/case-facts.ts';
 import { ingestEvents } from './ingest.ts';
+import type { OccurredAtLimits } from './occurred-at-window.ts';
 import { boardAt, caseVerdict, countVerdicts, listVerdicts, type CaseFilter } from './case-verdicts.ts';
 import type { EventLogSequencer } from './event-log-source.ts';
 import { countRejections, listRejections, type RejectionFilter } from './rejection-store.ts';
@@ -17,6 +18,8 @@ const LIGHTS = ['green', 'yellow', 'red', 'paused'] as const;
 
 export interface CaseRouteDeps {
   rules: TimeRules;
+  /** The occurredAt window an event must fall in (OCCURRED_AT_EARLIEST, OCCURRED_AT_MAX_AHEAD_HOURS). */
+  settings: OccurredAtLimits;
   metrics: NodeMetrics;
   sequencer: EventLogSequencer;
   now: () => Date;
@@ -34,7 +37,7 @@ export function caseRoutes(deps: CaseRouteDeps): RouteShape[] {
       const summary = await ingestEvents(ctx.state.em, deps.rules, ctx.input.body.events, {
         // A department system's events carry its client id as their source, so its rejections are its own to read.
         source: principal.kind === 'client' ? `client:${principal.id}` : 'api',
-        receivedAt: deps.now(), fieldPrefix: (index) => `/events/${index}`, departments,
+        receivedAt: deps.now(), fieldPrefix: (index) => `/events/${index}`, departments, occurredAtLimits: deps.settings,
       });
       ctx.state.audit = { details: { accepted: summary.accepted, duplicates: summary.duplicates, rejected: summary.rejected } };
       const { touchedCases, ...answer } = summary;

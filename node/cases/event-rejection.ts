@@ -9,6 +9,7 @@ export interface EventError {
   details: Record<string, unknown>;
 }
 
-export function eventError(code: EventRejectionCode, details: Record<string, unknown> = {}): EventError {
-  return { code, message: EVENT_REJECTIONS[code], details };
+/** `message` replaces the catalogue's when it says more (the window an occurredAt missed ...). */
+export function eventError(code: EventRejectionCode, details: Record<string, unknown> = {}, message?: string): EventError {
+  return { code, message: message ?? EVENT_REJECTIONS[code], details };
 }

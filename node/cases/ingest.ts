@@ -12,9 +12,11 @@ import { appendLeaves, treeSize, leafHash, lockEventLog } from '../../federation
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { eventContent, toStoredEvent, type StoredEvent } from './event-content.ts';
 import { eventError, type EventError } from './event-rejection.ts';
+import { occurredAtOutside, occurredAtWindow, type OccurredAtLimits } from './occurred-at-window.ts';
+import { foldEventByEvent } from './fold-event-by-event.ts';
 import {
   findEventHashes, insertEvents, insertRejections, loadCaseEvents, lockCases, resolveRejections, saveCaseStates,
-  type LockedCase, type NewEventRow, type RejectionRow,
+  type CaseStateRow, type LockedCase, type NewEventRow, type RejectionRow,
 } from './case-store.ts';
 import { caseStateRowOf, computeCaseStateRow, firstOccurredAt, type CommittedLimit } from './case-state.ts';
 import { continueFold, type CaseFacts } from '../timelimits/case-facts.ts';
@@ -52,6 +54,8 @@ export interface IngestOptions {
    * FORBIDDEN_DEPARTMENT and kept like every refusal.
    */
   departments?: DepartmentScope;
+  /** The occurredAt window's settings; the window ends OCCURRED_AT_MAX_AHEAD_HOURS after `receivedAt`. */
+  occurredAtLimits: OccurredAtLimits;
 }
 
 interface Candidate {
@@ -92,7 +96,9 @@ function redactPayload(raw: unknown): unknown {
 function textField(raw: unknown, key: string): string | null {
   if (!raw || typeof raw !== 'object') return null;
   const value = (raw as Record<string, unknown>)[key];
-  return typeof value === 'string' ? value.slice(0, 200) : null;
+  // Cut at 200 UTF-16 units, a character of two may be cut in half: a lone surrogate PostgreSQL
+  // refuses, which would fail the statement keeping every rejection of the batch.
+  return typeof value === 'string' ? value.slice(0, 200).toWellFormed() : null;
 }
 
 /** Ingests one batch of raw events (already parsed JSON values, up to a few thousand). */
@@ -102,12 +108,15 @@ export async function ingestEvents(em: EntityManager, rules: TimeRules, rawEvent
     results[index] = { eventId: results[index]?.eventId ?? null, status: 'rejected', error };
   };
 
-  // 1. Schema and content hash of each event on its own.
+  // 1. Schema, occurredAt window and content hash of each event on its own.
+  const window = occurredAtWindow(options.occurredAtLimits, options.receivedAt);
   const valid: { index: number; event: CaseEvent }[] = [];
   for (const [index, raw] of rawEvents.entries()) {
     if (index % YIELD_EVERY === YIELD_EVERY - 1) await yieldToEventLoop();
     const problem = checkSchema('case-event.schema.json', raw, options.fieldPrefix(index));
+    const outside = problem ? null : occurredAtOutside(window, (raw as CaseEvent).occurredAt, `${options.fieldPrefix(index)}/occurredAt`);
     if (problem) refuse(index, eventError('VALIDATION_FAILED', { ...problem }));
+    else if (outside) refuse(index, outside);
     else valid.push({ index, event: raw as CaseEvent });
   }
   // Query passwords are hashed concurrently on the libuv pool rather than one after another.
@@ -236,28 +245,50 @@ async function applyBatch(
   //     judged by the case's intake, held or in this batch; with neither the case's department is
   //     unknown and the event is refused too (it can be sent again once the intake is in).
   for (const c of admitted) if (isIntake(c.event) && !departmentOf.has(c.event.caseNo)) departmentOf.set(c.event.caseNo, (c.event as { departmentCode: string }).departmentCode);
-  const accepted = allowed === null ? admitted : admitted.filter((c) => {
+  let accepted = allowed === null ? admitted : admitted.filter((c) => {
     if (isIntake(c.event) || inScope(allowed, departmentOf.get(c.event.caseNo))) return true;
     refuse(c.index, eventError('FORBIDDEN_DEPARTMENT', { field: `${options.fieldPrefix(c.index)}/caseNo`, caseNo: c.event.caseNo }));
     return false;
   });
 
   // 5. Refold every touched case: from all its events when they were re-read, else by continuing
-  //    its cached fold with this batch's events (all later than anything it held).
-  const byCase = new Map<string, StoredEvent[]>();
+  //    its cached fold with this batch's events (all later than anything it held). A fold that
+  //    throws on what an event holds refuses that event alone (EVENT_UNPROCESSABLE).
+  const byCase = new Map<string, Candidate[]>();
   for (const c of accepted) {
-    const list = byCase.get(c.event.caseNo) ?? [...(existing.get(c.event.caseNo) ?? [])];
-    list.push(c.stored);
-    byCase.set(c.event.caseNo, list);
+    const list = byCase.get(c.event.caseNo);
+    if (list) list.push(c);
+    else byCase.set(c.event.caseNo, [c]);
   }
   const snapshot = rules.current;
-  const stateRows = [...byCase].map(([caseNo, events]) => {
+  const refold = (caseNo: string, news: readonly Candidate[]): CaseStateRow => {
+    const held = existing.get(caseNo);
+    const events = (held === undefined ? news.map((c) => c.stored) : [...held, ...news.map((c) => c.stored)]) as CaseEvent[];
     const row = locked.get(caseNo);
-    const limit = committedLimit(row, events as CaseEvent[], items);
-    if (existing.has(caseNo) || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events as CaseEvent[], limit, snapshot);
-    const facts = continueFold(row.facts, events as CaseEvent[]);
-    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events as CaseEvent[]), limit, snapshot);
-  });
+    const limit = committedLimit(row, events, items);
+    if (held !== undefined || row === undefined || !isFolded(row.facts)) return computeCaseStateRow(caseNo, events, limit, snapshot);
+    const facts = continueFold(row.facts, events);
+    return caseStateRowOf(caseNo, facts, row.firstOccurredAt ?? firstOccurredAt(events), limit, snapshot);
+  };
+  const stateRows: CaseStateRow[] = [];
+  const unfoldable = new Set<number>();
+  for (const [caseNo, news] of byCase) {
+    try {
+      stateRows.push(refold(caseNo, news));
+    } catch {
+      const { row, kept, refused } = foldEventByEvent(news, (c) => c.event.occurredAt, (some) => refold(caseNo, some));
+      for (const { item, reason } of refused) {
+        refuse(item.index, eventError('EVENT_UNPROCESSABLE', { field: options.fieldPrefix(item.index), reason }));
+        unfoldable.add(item.index);
+      }
+      if (row === null) byCase.delete(caseNo);
+      else {
+        stateRows.push(row);
+        byCase.set(caseNo, kept);
+      }
+    }
+  }
+  if (unfoldable.size > 0) accepted = accepted.filter((c) => !unfoldable.has(c.index));
   await saveCaseStates(tx, stateRows);
   await casesChanged(tx, [...byCase.keys()], 'events');
 

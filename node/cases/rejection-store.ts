@@ -35,10 +35,11 @@ function where(filter: RejectionFilter): { sql: string; params: unknown[] } {
 /** Up to `take` rejections with an id below `before` (all from the newest when null). */
 export async function listRejections(em: EntityManager, filter: RejectionFilter, before: number | null, take: number): Promise<RejectionRow[]> {
   const scoped = where(filter);
+  // ORDER BY the column: a bare `id` would name the text of the SELECT list, where '9' > '10'.
   return query<RejectionRow>(em, `SELECT id::text, event_id AS "eventId", case_no AS "caseNo",
       code, message, details, payload, source, line, ${isoLocalSql('received_at')} AS "receivedAt", ${isoLocalSql('resolved_at')} AS "resolvedAt"
     FROM rejections WHERE ($1::bigint IS NULL OR id < $1) AND ${scoped.sql}
-    ORDER BY id DESC LIMIT $6`, [before, ...scoped.params, take]);
+    ORDER BY rejections.id DESC LIMIT $6`, [before, ...scoped.params, take]);
 }
 
 /** How many rejections `filter` selects. */

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
+import { isIsoDate } from '../calendar/local-date.ts';
 
 export const NODE_LEVELS = ['county', 'city', 'province'] as const;
 export type NodeLevel = (typeof NODE_LEVELS)[number];
@@ -52,6 +53,16 @@ export interface Settings {
   importLimitBytes: number;
   /** Deepest nesting of arrays and objects a JSON body may have. */
   jsonMaxDepth: number;
+  /**
+   * OCCURRED_AT_EARLIEST: the earliest local date (YYYY-MM-DD, Asia/Shanghai) an event's occurredAt
+   * may fall on; an earlier one is refused with OCCURRED_AT_OUT_OF_RANGE.
+   */
+  occurredAtEarliest: string;
+  /**
+   * OCCURRED_AT_MAX_AHEAD_HOURS: how far after the node's clock (at receipt) an event's occurredAt
+   * may be; a later one is refused with OCCURRED_AT_OUT_OF_RANGE.
+   */
+  occurredAtMaxAheadHours: number;
   /** Sign-in attempts (POST /api/v1/auth/login and /token) per client address per minute. */
   rateLimitLoginPerMinute: number;
   /** Requests to each other public route (health, JWKS, /federation/v1/*) per client address per minute. */
@@ -113,7 +124,7 @@ const KEYS = [
   'SMTP_URL', 'MAIL_FROM', 'SMS_URL_TEMPLATE', 'SMS_METHOD', 'SMS_BODY_TEMPLATE', 'NOTIFY_ATTEMPTS', 'NOTIFY_BACKOFF_MS', 'WEBHOOK_ALLOWED_NETWORKS',
   'JSON_MAX_DEPTH', 'RATE_LIMIT_LOGIN_PER_MINUTE', 'RATE_LIMIT_PUBLIC_PER_MINUTE', 'RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE',
   'ACCESS_TOKEN_SECONDS', 'REFRESH_TOKEN_SECONDS', 'LOGIN_MAX_FAILURES', 'LOCKOUT_SECONDS', 'ADMIN_TOKEN_ENABLED',
-  'NODE_PROCESS', 'TRUST_PROXY',
+  'NODE_PROCESS', 'TRUST_PROXY', 'OCCURRED_AT_EARLIEST', 'OCCURRED_AT_MAX_AHEAD_HOURS',
 ] as const;
 type Key = (typeof KEYS)[number];
 type RawSettings = Partial<Record<Key, string>>;
@@ -203,6 +214,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     jsonLimitBytes: integer(raw, 'JSON_LIMIT_BYTES', 8 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     importLimitBytes: integer(raw, 'IMPORT_LIMIT_BYTES', 256 * 1024 * 1024, 1024, 4 * 1024 * 1024 * 1024),
     jsonMaxDepth: integer(raw, 'JSON_MAX_DEPTH', 32, 8, 1000),
+    occurredAtEarliest: earliestDate(raw),
+    // At most ten years ahead: a timeline then stays within years a calendar can be written for.
+    occurredAtMaxAheadHours: integer(raw, 'OCCURRED_AT_MAX_AHEAD_HOURS', 24, 0, 87_600),
     rateLimitLoginPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_MINUTE', 20, 1, 100_000),
     rateLimitPublicPerMinute: integer(raw, 'RATE_LIMIT_PUBLIC_PER_MINUTE', 6000, 1, 1_000_000),
     rateLimitLoginPerAccountPerMinute: integer(raw, 'RATE_LIMIT_LOGIN_PER_ACCOUNT_PER_MINUTE', 10, 1, 100_000),
@@ -250,6 +264,19 @@ function allowedNetworks(raw: RawSettings): string[] {
     if (!ipaddr.isValidCIDR(entry) && !ipaddr.isValid(entry)) throw new SettingsError(`WEBHOOK_ALLOWED_NETWORKS: "${entry}" is neither an IP address nor a CIDR range (e.g. 10.20.0.0/16, 127.0.0.1, ::1)`);
   }
   return entries;
+}
+
+/**
+ * OCCURRED_AT_EARLIEST, from 1991-01-01: the node takes every date in Asia/Shanghai at a fixed
+ * +08:00, which holds only since China stopped daylight saving in 1991.
+ */
+function earliestDate(raw: RawSettings): string {
+  const text = raw.OCCURRED_AT_EARLIEST;
+  if (text === undefined || text === '') return '2000-01-01';
+  if (!isIsoDate(text) || text < '1991-01-01' || text > '2100-12-31') {
+    throw new SettingsError(`OCCURRED_AT_EARLIEST must be a date (YYYY-MM-DD) from 1991-01-01 to 2100-12-31, got "${text}"`);
+  }
+  return text;
 }
 
 function flag(raw: RawSettings, key: Key, fallback: boolean): boolean {

@@ -47,6 +47,8 @@ const NODE_ERRORS = {
   UNKNOWN_ITEM: { status: 422, message: '事项不存在 (unknown item)', event: '事项不存在 (unknown item)' },
   ITEM_DEPARTMENT_MISMATCH: { status: 422, message: '事项不属于该部门 (the item belongs to another department)', event: '事项不属于该部门 (the item belongs to another department)' },
   CASE_ALREADY_ACCEPTED: { status: 409, message: '该办件已受理 (the case already has an accepted or notAccepted event)', event: '该办件已受理 (the case already has an accepted or notAccepted event)' },
+  OCCURRED_AT_OUT_OF_RANGE: { status: 422, message: '发生时间 occurredAt 超出允许范围 (occurredAt is outside the accepted window)', event: '发生时间 occurredAt 超出允许范围 (occurredAt is outside the accepted window)' },
+  EVENT_UNPROCESSABLE: { status: 422, message: '事件无法按时限规则处理 (the time rules cannot process this event)', event: '事件无法按时限规则处理 (the time rules cannot process this event)' },
   FORBIDDEN_DEPARTMENT: { status: 403, message: '无权报送该部门的办件 (this client may not report cases of that department)', event: '无权报送该部门的办件 (this client may not report cases of that department)' },
   POLICY_INVALID: { status: 422, message: '时限策略不一致 (inconsistent time-limit policy)' },
   POLICY_ISSUED_ABOVE: { status: 409, message: '由上级节点下发, 本节点不能修改 (issued by a node above; it cannot be changed here)' },

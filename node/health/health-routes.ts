@@ -4,11 +4,11 @@
  */
 import type { Redis } from 'ioredis';
 import type { Settings } from '../config/settings.ts';
-import { localDayOf, dayFromIso, yearOf } from '../calendar/local-date.ts';
+import { localDayOf, dayFromIso, firstDayOfYear, isoFromDay, yearOf } from '../calendar/local-date.ts';
 import { defineRoute, type RouteShape } from '../core/route-contract.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from './metrics.ts';
-import { lastOpenDay } from './health-store.ts';
+import { openReach } from './health-store.ts';
 
 export interface HealthDeps {
   settings: Settings;
@@ -30,6 +30,13 @@ async function probe<T>(check: () => Promise<T>): Promise<{ ok: true; value: T }
 
 const REDIS_PROBE_MS = 1000;
 
+/**
+ * The years /health checks for a calendar: this one and the nine after it. An open case's timeline
+ * may reach further (a long limit, a sender's bad date), but the answer stays this small and cheap
+ * whatever the tables hold; one warning names the year such a timeline reaches.
+ */
+const CHECKED_YEARS = 10;
+
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -44,14 +51,17 @@ export function healthRoutes(deps: HealthDeps): RouteShape[] {
     response: { description: '200 ok or degraded; 503 down' },
     handler: async (ctx) => {
       const today = localDayOf(deps.now());
-      // Years the node judges by now: this one, and every year an open case's timeline reaches.
-      const database = await probe(() => lastOpenDay(ctx.state.em));
+      // Years the node judges by now: this one, and every year an open case's timeline reaches, up to CHECKED_YEARS.
+      const lastChecked = yearOf(today) + CHECKED_YEARS - 1;
+      const database = await probe(() => openReach(ctx.state.em, isoFromDay(today), isoFromDay(firstDayOfYear(lastChecked + 1) - 1)));
       // The node's connection queues commands while Redis is away (BullMQ needs that): a probe must not wait with them.
       const redis = await probe(() => withTimeout(deps.redis.ping(), REDIS_PROBE_MS, `Redis did not answer within ${REDIS_PROBE_MS} ms`));
       const calendar = deps.rules.current.calendar;
-      const lastDay = database.ok && database.value ? Math.max(today, dayFromIso(database.value)) : today;
+      const reach = database.ok ? database.value : { lastDay: null, beyondYear: null };
+      const lastDay = reach.lastDay === null ? today : dayFromIso(reach.lastDay);
       const missing = calendar.fallbackYears(today, lastDay);
       const warnings = missing.map((year) => `${year} 年节假日安排未加载, 按周一至周五计算工作日 (no calendar for ${year}: Monday-Friday fallback)`);
+      if (reach.beyondYear !== null) warnings.push(`有未结办件的时限延伸到 ${reach.beyondYear} 年, 超出本检查的 ${lastChecked} 年 (an open case's timeline reaches into ${reach.beyondYear}, past ${lastChecked}, the last year checked)`);
       if (!deps.auditTrail.appendOnlyByRole) warnings.push('审计日志仅靠触发器保护, 节点的数据库角色可以改写它 (the node\'s database role can rewrite the audit trail: set DATABASE_OWNER_URL)');
       const healthy = database.ok && redis.ok;
       ctx.status = healthy ? 200 : 503;

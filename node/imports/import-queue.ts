@@ -23,7 +23,7 @@ export const importQueue = defineQueue<ImportJobData, ImportWorkerDeps>({
   recover: async (deps) => (await unfinishedImports(deps.orm.em.fork())).map((importId) => ({ data: { importId }, jobId: importId })),
   async onFailedForGood(job, error, deps) {
     deps.logger.error({ importId: job.data.importId, err: error, attemptsMade: job.attemptsMade }, '导入失败 (import failed)');
-    await markImportFailed(deps, job.data.importId, error);
+    await markImportFailed(deps, job.data.importId);
   },
 });
 

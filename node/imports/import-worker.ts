@@ -10,6 +10,7 @@ import { execute, query } from '../core/db.ts';
 import { ingestEvents } from '../cases/ingest.ts';
 import { insertRejections } from '../cases/case-store.ts';
 import { eventError } from '../cases/event-rejection.ts';
+import type { OccurredAtLimits } from '../cases/occurred-at-window.ts';
 import type { TimeRules } from '../timelimits/time-rules.ts';
 import type { NodeMetrics } from '../health/metrics.ts';
 import { parseImportRows, type ImportFormat, type ImportRow } from './import-rows.ts';
@@ -19,6 +20,8 @@ const CHUNK_ROWS = 2000;
 export interface ImportWorkerDeps {
   orm: MikroORM;
   rules: TimeRules;
+  /** The occurredAt window a row's event must fall in, as for the API. */
+  settings: OccurredAtLimits;
   logger: Logger;
   metrics: NodeMetrics;
   now: () => Date;
@@ -40,7 +43,7 @@ async function ingestChunk(em: EntityManager, deps: ImportWorkerDeps, importId: 
     const parsed = rows.filter((row) => row.problem === undefined);
     const broken = rows.filter((row) => row.problem !== undefined);
     const summary = await ingestEvents(tx, deps.rules, parsed.map((row) => row.value), {
-      source, receivedAt, fieldPrefix: (index) => `line ${parsed[index]?.line}`, lineOf: (index) => parsed[index]?.line ?? 0,
+      source, receivedAt, fieldPrefix: (index) => `line ${parsed[index]?.line}`, lineOf: (index) => parsed[index]?.line ?? 0, occurredAtLimits: deps.settings,
     });
     await insertRejections(tx, broken.map((row) => {
       const error = eventError('VALIDATION_FAILED', { field: `line ${row.line}`, problem: row.problem });
@@ -83,9 +86,24 @@ export async function runImport(deps: ImportWorkerDeps, job: Job<ImportJobData>)
   await execute(em, "UPDATE imports SET status = 'done', finished_at = $2 WHERE id = $1", [importId, deps.now()]);
 }
 
-/** Marks an import failed once its job has no attempts left. */
-export async function markImportFailed(deps: Pick<ImportWorkerDeps, 'orm' | 'now'>, importId: string, error: Error): Promise<void> {
-  await execute(deps.orm.em.fork(), "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [importId, error.message.slice(0, 1000), deps.now()]);
+/**
+ * Marks an import failed once its job has no attempts left. No row's content fails an import (each
+ * is accepted or refused on its own), so what is left is the node's trouble (its database, its
+ * Redis, a bug): the caller reads what was kept and how to go on, the node's log has the error (the
+ * queue logs it with the import id). Its message never reaches GET /imports/{id}: SQL or JS text
+ * names the node's internals and says nothing a sender can act on.
+ */
+export async function markImportFailed(deps: Pick<ImportWorkerDeps, 'orm' | 'now'>, importId: string): Promise<void> {
+  const em = deps.orm.em.fork();
+  const [row] = await query<{ processed_rows: number }>(em, 'SELECT processed_rows FROM imports WHERE id = $1', [importId]);
+  await execute(em, "UPDATE imports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1", [importId, failedMessage(row?.processed_rows ?? 0), deps.now()]);
+}
+
+/** What a failed import tells its sender: every committed row stays, and a resend goes on from there. */
+export function failedMessage(processedRows: number): string {
+  return `导入因节点故障中止 (已多次重试), 前 ${processedRows} 行已处理并保存; 重新提交同一文件即可继续, 已接收的事件计为重复; 原因见节点日志 `
+    + `(the import stopped on a fault of the node after several tries; its first ${processedRows} rows were processed and kept. `
+    + 'Submit the same file again to go on: events already taken count as duplicates. The cause is in the node\'s log)';
 }
 
 /** Imports left queued or running by a stopped node, to enqueue again at start. */

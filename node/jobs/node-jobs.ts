@@ -91,7 +91,7 @@ export async function startNodeJobs(redis: Redis, parts: NodeJobsParts): Promise
       closers.push(async () => channels.close());
       const starts = [
         () => startQueueWorker(importQueue, {
-          orm, rules, logger, metrics: parts.metrics, now, afterChunk: (touched: string[]) => {
+          orm, rules, settings, logger, metrics: parts.metrics, now, afterChunk: (touched: string[]) => {
             parts.sequencer.kick();
             afterIngest?.(touched);
           },

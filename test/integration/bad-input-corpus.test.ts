@@ -47,7 +47,7 @@ const FEDERATION_CODES = [
 ];
 const KNOWN_CODES = new Set([...Object.keys(ERRORS), ...FEDERATION_CODES]);
 /** Codes of a rejected event (events-response.schema.json, plus department scoping). */
-const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'FORBIDDEN_DEPARTMENT']);
+const EVENT_CODES = new Set(['VALIDATION_FAILED', 'EVENT_CONFLICT', 'UNKNOWN_ITEM', 'UNKNOWN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'CASE_ALREADY_ACCEPTED', 'LIMIT_ABOVE_LEGAL', 'OCCURRED_AT_OUT_OF_RANGE', 'EVENT_UNPROCESSABLE', 'FORBIDDEN_DEPARTMENT']);
 
 /** Tables and columns that record attempts on purpose, left out of "nothing changed". */
 const ATTEMPTS: FingerprintOptions = { skipTables: ['audit_log'], skipColumns: ['api_clients.last_used_at', 'sessions.last_used_at'] };
@@ -537,6 +537,43 @@ describe('integration: the bad-input corpus on every write route', function () {
     });
   });
 
+  /**
+   * Events each refused on their own while the rest of their batch or import goes in: an occurredAt
+   * outside the window (9999-12-31 overflowed the timeline's dates, 9990-01-05 made /health list
+   * every year to 9999), an offset PostgreSQL cannot read, an identifier whose kept 200 characters
+   * end inside a surrogate pair. Once each failed its whole batch with a 500 (or its import).
+   */
+  const POISONS: { label: string; change: Record<string, JsonValue>; code: string; pointer: string }[] = [
+    { label: 'occurredAt 9999-12-31', change: { occurredAt: '9999-12-31T10:00:00+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
+    { label: 'occurredAt 9990-01-05', change: { occurredAt: '9990-01-05T10:00:00+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
+    { label: 'occurredAt 1999-12-31', change: { occurredAt: '1999-12-31T23:59:59+08:00' }, code: 'OCCURRED_AT_OUT_OF_RANGE', pointer: '/occurredAt' },
+    { label: 'offset -23:59', change: { occurredAt: '2026-03-02T10:00:00-23:59' }, code: 'VALIDATION_FAILED', pointer: '/occurredAt' },
+    { label: 'eventId cut inside a surrogate pair', change: { eventId: `${'e'.repeat(199)}\u{1F600}` }, code: 'VALIDATION_FAILED', pointer: '/eventId' },
+    { label: 'caseNo cut inside a surrogate pair', change: { caseNo: `${'c'.repeat(199)}\u{1F600}` }, code: 'VALIDATION_FAILED', pointer: '/caseNo' },
+  ];
+  const poisoned = (n: number, change: Record<string, JsonValue>): Record<string, JsonValue> => ({ ...(EVENTS.accepted.base(n) as Record<string, JsonValue>), ...change });
+
+  describe('POST /api/v1/events: a poison event among valid ones', () => {
+    for (const { label, change, code, pointer } of POISONS) {
+      it(`refuses ${label} and keeps it, and applies the other 50 events of its batch`, async () => {
+        const valid = Array.from({ length: 50 }, (_, n) => EVENTS.accepted.base(n) as Record<string, JsonValue>);
+        const poison = poisoned(50, change);
+        const answer = await send('POST', '/api/v1/events', { text: JSON.stringify({ events: [...valid.slice(0, 25), poison, ...valid.slice(25)] }), contentType: 'application/json' });
+        expect(answer.status, answer.text.slice(0, 300)).to.equal(200);
+        expect([answer.body.accepted, answer.body.duplicates, answer.body.rejected], answer.text.slice(0, 300)).to.deep.equal([50, 0, 1]);
+        const refused = answer.body.results[25];
+        expect([refused.status, refused.error.code, refused.error.details.field]).to.deep.equal(['rejected', code, `/events/25${pointer}`]);
+        record('POST /api/v1/events', 200, `poison:${code}`);
+        const [kept] = (await send('GET', '/api/v1/rejections?limit=1', undefined)).body.items;
+        expect([kept.code, kept.details.field, kept.payload]).to.deep.equal([code, `/events/25${pointer}`, { ...poison, queryPassword: '[redacted]' }]);
+        for (const event of [valid[0]!, valid[49]!]) {
+          const stored = await send('GET', `/api/v1/cases/${encodeURIComponent(String(event.caseNo))}?at=${q(LATER)}`, undefined);
+          expect([stored.status, stored.body.status], `${label}: ${String(event.caseNo)}`).to.deep.equal([200, 'open']);
+        }
+      });
+    }
+  });
+
   describe('POST /api/v1/imports: refused at once when the route can tell, row by row otherwise', () => {
     it('refuses wrong content types, oversized, empty and badly headed bodies, changing nothing', async () => {
       const key = 'POST /api/v1/imports';
@@ -557,6 +594,18 @@ describe('integration: the bad-input corpus on every write route', function () {
       };
       for (const [label, body] of Object.entries(bodies)) expectRefusal(key, label, await send('POST', '/api/v1/imports', body.contentType === '' ? { text: body.text, contentType: 'application/octet-stream' } : body));
       expect(changedTables(before, await settledFingerprint(node.database.url, ATTEMPTS))).to.deep.equal([]);
+    });
+
+    it('refuses each poison row on its own and kept, and applies every other row of the import', async () => {
+      const valid = Array.from({ length: 10 }, (_, n) => EVENTS.accepted.base(n) as Record<string, JsonValue>);
+      const lines = [...valid.slice(0, 5), ...POISONS.map(({ change }, n) => poisoned(n, change)), ...valid.slice(5)].map((event) => JSON.stringify(event));
+      const answer = await send('POST', '/api/v1/imports', { text: lines.join('\n'), contentType: 'application/x-ndjson' });
+      expect(answer.status, answer.text).to.equal(202);
+      const done = await waitForImport(node, answer.body.id as string);
+      expect([done.status, done.error, done.accepted, done.rejected], JSON.stringify(done).slice(0, 500)).to.deep.equal(['done', null, 10, POISONS.length]);
+      const rows = (done.rejectedRows as { line: number; code: string; details: { field: string } }[]).map((row) => [row.line, row.code, row.details.field]);
+      expect(rows).to.deep.equal(POISONS.map(({ code, pointer }, n) => [6 + n, code, `line ${6 + n}${pointer}`]));
+      record('POST /api/v1/imports', 202, 'import with poison rows');
     });
 
     it('takes a well-formed import of bad rows and rejects every row, changing no case or event', async () => {

@@ -6,9 +6,10 @@
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import {
-  accepted, caseNos, clock, concluded, fee, listAll, notAccepted, postAccepted, postEvents, q, setUpCatalog, stage,
-  verdictAt, yellowCard,
+  accepted, caseNos, clock, concluded, fee, listAll, notAccepted, postAccepted, postEvents, q, resumed, setUpCatalog, stage,
+  suspended, verdictAt, yellowCard,
 } from '../support/api-fixtures.ts';
+import { ingestEvents } from '../../node/cases/ingest.ts';
 
 const A = 'D-A';
 const B = 'D-B';
@@ -352,6 +353,122 @@ describe('integration: event ingestion', function () {
       const board = (await node.api('GET', `/api/v1/board?at=${q('2026-03-05T10:00:00+08:00')}`)).body;
       const deptA = board.departments.find((d: { departmentCode: string }) => d.departmentCode === A);
       expect(deptA.green).to.equal(green.length);
+    });
+  });
+
+  describe('the occurredAt window', () => {
+    // The window as configured by default: from 2000-01-01 to a day after the node's clock.
+    let strict: TestNode;
+    before(async () => {
+      strict = await startTestNode({ OCCURRED_AT_MAX_AHEAD_HOURS: '24' });
+      strict.setNow(RECEIVED_1);
+      await setUpCatalog(strict, { [A]: '公安局' }, [{ itemCode: 'I-A', departmentCode: A, legalLimitDays: 10, promisedLimitDays: 5 }]);
+    });
+    after(async () => {
+      await strict?.close();
+    });
+
+    it('takes occurredAt from 00:00 on 2000-01-01 to 24 hours after the clock, and refuses each event outside on its own', async () => {
+      const batch = [
+        accepted('W-1', '2000-01-01T00:00:00+08:00', 'I-A', A),
+        accepted('W-2', '1999-12-31T23:59:59.999+08:00', 'I-A', A),
+        accepted('W-3', '1999-12-31T16:00:00Z', 'I-A', A), // 00:00 in Shanghai
+        accepted('W-4', '2026-03-03T10:00:00+08:00', 'I-A', A), // the clock plus 24 hours
+        accepted('W-5', '2026-03-03T10:00:00.001+08:00', 'I-A', A),
+        accepted('W-6', '9990-01-05T10:00:00+08:00', 'I-A', A),
+        stage('W-4', '2026-03-03T02:00:00.001Z', 'undertake'), // one millisecond after the window
+      ];
+      const summary = await postEvents(strict, batch);
+      expect(summary.results.map((r) => [r.status, r.error?.code ?? null])).to.deep.equal([
+        ['accepted', null], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['accepted', null], ['accepted', null],
+        ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'], ['rejected', 'OCCURRED_AT_OUT_OF_RANGE'],
+      ]);
+      const error = summary.results[5]!.error!;
+      expect(error.details).to.deep.equal({
+        field: '/events/5/occurredAt', occurredAt: '9990-01-05T10:00:00+08:00', earliest: '2000-01-01T00:00:00.000+08:00', latest: '2026-03-03T10:00:00.000+08:00',
+      });
+      expect(error.message).to.equal('字段 /events/5/occurredAt 超出允许范围, 须在 2000-01-01T00:00:00.000+08:00 至 2026-03-03T10:00:00.000+08:00 之间 '
+        + '(field /events/5/occurredAt is outside the accepted window: from 2000-01-01T00:00:00.000+08:00 to 2026-03-03T10:00:00.000+08:00)');
+      const kept = await strict.api('GET', '/api/v1/rejections?code=OCCURRED_AT_OUT_OF_RANGE');
+      expect(kept.body.items.map((r: { caseNo: string }) => r.caseNo).sort()).to.deep.equal(['W-4', 'W-2', 'W-5', 'W-6'].sort());
+      expect((await strict.api('GET', '/api/v1/cases/W-6')).status).to.equal(404);
+    });
+
+    it('moves with the clock: an event refused yesterday is taken once its time has come', async () => {
+      const early = accepted('W-7', '2026-03-04T09:00:00+08:00', 'I-A', A);
+      expect((await postEvents(strict, [early])).results[0]!.error?.code).to.equal('OCCURRED_AT_OUT_OF_RANGE');
+      strict.setNow(RECEIVED_2);
+      try {
+        expect((await postEvents(strict, [early])).results[0]!.status).to.equal('accepted');
+        const resolved = await strict.api('GET', '/api/v1/rejections?code=OCCURRED_AT_OUT_OF_RANGE&state=resolved');
+        expect(resolved.body.items.map((r: { eventId: string }) => r.eventId)).to.deep.equal([early.eventId]);
+      } finally {
+        strict.setNow(RECEIVED_1);
+      }
+    });
+
+    it('is the node\'s setting: OCCURRED_AT_EARLIEST and OCCURRED_AT_MAX_AHEAD_HOURS', async () => {
+      const narrow = await startTestNode({ OCCURRED_AT_EARLIEST: '2026-01-01', OCCURRED_AT_MAX_AHEAD_HOURS: '0' });
+      try {
+        narrow.setNow(RECEIVED_1);
+        await setUpCatalog(narrow, { [A]: '公安局' }, [{ itemCode: 'I-A', departmentCode: A, legalLimitDays: 10, promisedLimitDays: 5 }]);
+        const summary = await postEvents(narrow, [
+          accepted('N-1', '2025-12-31T23:59:59+08:00', 'I-A', A), accepted('N-2', '2026-01-01T00:00:00+08:00', 'I-A', A),
+          accepted('N-3', RECEIVED_1_LOCAL, 'I-A', A), accepted('N-4', '2026-03-02T10:00:00.001+08:00', 'I-A', A),
+        ]);
+        expect(summary.results.map((r) => r.error?.code ?? r.status)).to.deep.equal(['OCCURRED_AT_OUT_OF_RANGE', 'accepted', 'accepted', 'OCCURRED_AT_OUT_OF_RANGE']);
+        expect(summary.results[0]!.error!.details).to.deep.include({ earliest: '2026-01-01T00:00:00.000+08:00', latest: RECEIVED_1_LOCAL });
+      } finally {
+        await narrow.close();
+      }
+    });
+  });
+
+  describe('an event the time rules cannot process', () => {
+    // The occurredAt window keeps such dates out, and no setting opens it that far: ingest is handed
+    // a wider window here, to show that an event getting past every check is still refused alone.
+    const ingest = (events: unknown[]) => ingestEvents(node.node.orm.em.fork(), node.node.rules, events, {
+      source: 'api', receivedAt: new Date(RECEIVED_1), fieldPrefix: (index) => `/events/${index}`,
+      occurredAtLimits: { occurredAtEarliest: '2000-01-01', occurredAtMaxAheadHours: 100_000_000 },
+    });
+
+    it('refuses with EVENT_UNPROCESSABLE only the event whose timeline overflows, and applies the rest of its batch and its case', async () => {
+      // FAR-1's held fold is continued; FAR-2 is new; the 5-working-day deadline of either lands after 9999-12-31.
+      expect((await ingest([accepted('FAR-1', '2026-03-02T09:00:00+08:00', 'I-A', A)])).accepted).to.equal(1);
+      const batch = [
+        suspended('FAR-1', '2026-03-03T09:00:00+08:00'),
+        accepted('FAR-2', '9999-12-30T09:00:00+08:00', 'I-A', A),
+        resumed('FAR-1', '9999-12-30T09:00:00+08:00'),
+        accepted('FAR-3', '2026-03-02T09:00:00+08:00', 'I-A', A),
+      ];
+      const summary = await ingest(batch);
+      expect(summary.results.map((r) => [r.status, r.error?.code ?? null, r.error?.details.field ?? null])).to.deep.equal([
+        ['accepted', null, null], ['rejected', 'EVENT_UNPROCESSABLE', '/events/1'], ['rejected', 'EVENT_UNPROCESSABLE', '/events/2'], ['accepted', null, null],
+      ]);
+      expect(summary.results[1]!.error!.details.reason).to.match(/outside years 0000-9999/);
+      expect(summary.touchedCases.sort()).to.deep.equal(['FAR-1', 'FAR-3']);
+      const far1 = await verdictAt(node, 'FAR-1', '2026-03-05T10:00:00+08:00');
+      expect([far1.status, far1.events.length]).to.deep.equal(['paused', 2]);
+      expect((await verdictAt(node, 'FAR-3', '2026-03-05T10:00:00+08:00')).status).to.equal('open');
+      const kept = await node.api('GET', '/api/v1/rejections?code=EVENT_UNPROCESSABLE');
+      expect(kept.body.items.map((r: { eventId: string }) => r.eventId).sort()).to.deep.equal([batch[1]!.eventId, batch[2]!.eventId].sort());
+    });
+  });
+
+  describe('rejections past the tenth', () => {
+    it('lists them newest first by number, page after page', async () => {
+      const refused = Array.from({ length: 120 }, (_, n) => accepted(`RJ-${n}`, '2026-03-02T09:00:00+08:00', 'I-NEVER', A));
+      expect((await postEvents(node, refused)).rejected).to.equal(120);
+      const ids: number[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: { id: string }[]; nextCursor: string | null; total: number } } = await node.api('GET', `/api/v1/rejections?limit=25${cursor ? `&cursor=${cursor}` : ''}`);
+        ids.push(...page.body.items.map((r) => Number(r.id)));
+        cursor = page.body.nextCursor;
+      } while (cursor !== null);
+      expect(ids.length).to.be.at.least(120);
+      expect(ids).to.deep.equal([...ids].sort((a, b) => b - a));
+      expect(new Set(ids).size).to.equal(ids.length);
     });
   });
 });

@@ -2,12 +2,14 @@
  * Hardening at the edge of a real node: JSON depth and text checks before any handler (a body a
  * million levels deep included), NUL in paths and queries, the body size limit on every kind of
  * JSON route, rate limits per client address on the sign-in and public routes (Redis-backed,
- * under the node's queue prefix), and the security headers every answer carries.
+ * under the node's queue prefix), the security headers every answer carries, and a /health that
+ * stays small whatever the tables hold.
  */
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
 import { startTestNode, TEST_TOKEN, type TestNode } from '../support/test-node.ts';
-import { REDIS_URL } from '../support/test-database.ts';
+import { REDIS_URL, withClient } from '../support/test-database.ts';
+import { accepted, postAccepted, setUpCatalog } from '../support/api-fixtures.ts';
 
 const JSON_LIMIT = 4 * 1024 * 1024;
 
@@ -214,6 +216,42 @@ describe('integration: hardening', function () {
       } finally {
         await https.close();
       }
+    });
+  });
+
+  describe('GET /health whatever the tables hold', () => {
+    let node: TestNode;
+    before(async () => {
+      node = await startTestNode();
+      await setUpCatalog(node, { 'D-1': '部门' }, [{ itemCode: 'I-1', departmentCode: 'D-1', legalLimitDays: 10, promisedLimitDays: 5 }]);
+      await postAccepted(node, [accepted('H-1', '2026-03-02T09:00:00+08:00', 'I-1', 'D-1')]);
+    });
+    after(() => node?.close());
+
+    /** Gives the open case H-1 a timeline ending on `day`, as a bad date kept before the occurredAt window would. */
+    const reachInto = (day: string) => withClient(node.database.url, (client) => client.query('UPDATE cases SET deadline = $1::date, red_card_on = $1::date WHERE case_no = $2', [day, 'H-1']));
+
+    it('checks this year and the nine after it for a calendar, and names a timeline reaching further in one warning', async () => {
+      const later = ['2027', '2028', '2029', '2030', '2031', '2032', '2033', '2034', '2035'];
+      for (const [day, beyond] of [['9990-01-05', '9990'], ['5874897-12-31', '5874897'], ['2040-01-01', '2040']] as const) {
+        await reachInto(day);
+        const health = await send(node, 'GET', '/health');
+        expect(health.status, day).to.equal(200);
+        expect(JSON.stringify(health.body).length, day).to.be.below(3000);
+        expect(health.body.calendar, day).to.deep.equal({ years: [2024, 2025, 2026], currentYear: 2026, missingYears: later.map(Number) });
+        expect(health.body.warnings, day).to.have.length(10);
+        expect(health.body.warnings.slice(0, 9).map((warning: string) => warning.slice(0, 4)), day).to.deep.equal(later);
+        expect(health.body.warnings[9], day).to.contain(`${beyond} 年`).and.contain('past 2035');
+      }
+    });
+
+    it('lists only the years a timeline reaches within them, and none for one in the past', async () => {
+      await reachInto('2028-06-30');
+      const near = await send(node, 'GET', '/health');
+      expect([near.status, near.body.calendar.missingYears, near.body.warnings.length]).to.deep.equal([200, [2027, 2028], 2]);
+      await reachInto('4713-01-01 BC');
+      const past = await send(node, 'GET', '/health');
+      expect([past.status, past.body.status, past.body.calendar.missingYears, past.body.warnings]).to.deep.equal([200, 'ok', [], []]);
     });
   });
 });

@@ -3,11 +3,14 @@
  * BullMQ job, counts and progress, rejected rows with their line numbers, duplicates across imports
  * and against the API, and the checks made before a body is accepted.
  */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { startTestNode, type TestNode } from '../support/test-node.ts';
 import {
   accepted, caseNos, clock, concluded, fee, listAll, postAccepted, q, setUpCatalog, stage, verdictAt, waitForImport, yellowCard,
 } from '../support/api-fixtures.ts';
+import { insertImport } from '../../node/imports/import-store.ts';
+import { failedMessage, markImportFailed } from '../../node/imports/import-worker.ts';
 
 const DEPT = 'D-I';
 
@@ -220,6 +223,45 @@ describe('integration: imports', function () {
     // L-0468 missed its conclusion: due 03-05, red on Friday 03-06 with a yellow card.
     expect(clock(await verdictAt(node, 'L-0468', instant))).to.deep.include({ status: 'open', deadline: '2026-03-05', light: 'red', overdueDays: 1, cards: [yellowCard('2026-03-06')] });
     expect((await verdictAt(node, 'L-0864', instant)).status).to.equal('pending');
+  });
+
+  it('refuses a poison row on its own, even at line 3,001 in the second chunk, and applies every other row', async function () {
+    this.timeout(90_000);
+    // 800 cases of W3 (4,000 lines), and at line 3,001 an acceptance dated 9999-12-31: once it failed
+    // the second chunk for good, after the first 2,000 rows had committed, and the last 1,000 valid
+    // rows were never applied.
+    const rows: string[] = [];
+    for (let i = 0; i < 800; i++) {
+      const caseNo = `P-${String(i).padStart(4, '0')}`;
+      for (const event of [
+        accepted(caseNo, '2026-03-02T09:00:00+08:00', 'W3', DEPT),
+        stage(caseNo, '2026-03-02T10:00:00+08:00', 'undertake'),
+        stage(caseNo, '2026-03-03T10:00:00+08:00', 'review'),
+        fee(caseNo, '2026-03-03T11:00:00+08:00'),
+        concluded(caseNo, '2026-03-04T10:00:00+08:00'),
+      ]) rows.push(JSON.stringify(event));
+    }
+    const far = accepted('P-FAR', '9999-12-31T10:00:00+08:00', 'W3', DEPT);
+    rows.splice(3000, 0, JSON.stringify(far));
+    // Long enough for the old failure to show as 'failed' (five tries, backing off) rather than a timeout.
+    const result = await waitForImport(node, await submit(node, 'application/x-ndjson', rows.join('\n')), 60_000);
+    expect(result).to.deep.include({ status: 'done', error: null, totalRows: 4001, processedRows: 4001, accepted: 4000, duplicates: 0, rejected: 1 });
+    expect(rowsOf(result)).to.deep.equal([[3001, far.eventId, 'OCCURRED_AT_OUT_OF_RANGE', 'line 3001/occurredAt']]);
+    const last = await verdictAt(node, 'P-0799', '2026-03-06T10:00:00+08:00');
+    expect([last.status, last.events.length]).to.deep.equal(['concluded', 5]);
+  });
+
+  it('tells the sender of an import failed for good what was kept and how to go on, never the internal error', async () => {
+    // As the queue does once an import's job has no tries left (the node's database away, say).
+    const em = node.node.orm.em.fork();
+    const id = randomUUID();
+    await insertImport(em, id, 'ndjson', JSON.stringify(accepted('F-1', '2026-03-02T09:00:00+08:00', 'W3', DEPT)), new Date());
+    await em.getConnection().execute("UPDATE imports SET status = 'running', total_rows = 4000, processed_rows = 2000 WHERE id = ?", [id]);
+    await markImportFailed({ orm: node.node.orm, now: () => new Date('2026-03-02T03:00:00Z') }, id);
+    const shown = await node.api('GET', `/api/v1/imports/${id}`);
+    expect(shown.body).to.deep.include({ status: 'failed', processedRows: 2000, finishedAt: '2026-03-02T11:00:00.000+08:00' });
+    expect(shown.body.error).to.equal(failedMessage(2000));
+    expect(shown.body.error).to.contain('前 2000 行已处理并保存').and.contain('Submit the same file again');
   });
 
   describe('bodies refused before an import is created', () => {

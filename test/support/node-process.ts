@@ -121,6 +121,8 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     NODE_KEY_SECRET: `e2e-node-key-secret-${options.code}-0123456789`,
     SYNC_INTERVAL_SECONDS: '1',
     LOG_LEVEL: 'warn',
+    // The tests' cases are dated in 2026-2028 whatever the machine's clock says (verdicts take `?at=`).
+    OCCURRED_AT_MAX_AHEAD_HOURS: '87600',
     ...(options.parentUrl ? { PARENT_URL: options.parentUrl } : {}),
     ...options.env,
   };

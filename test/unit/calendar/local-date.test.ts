@@ -90,6 +90,14 @@ describe('calendar/local-date', () => {
         expect(() => localDayOf(bad), bad).to.throw(RangeError);
       }
     });
+
+    it('rejects an offset beyond ±15:59, which no zone has and PostgreSQL cannot read', () => {
+      for (const bad of ['2026-03-02T10:00:00-23:59', '2026-03-02T10:00:00+16:00', '2026-03-02T10:00:00-16:00']) {
+        expect(() => localDayOf(bad), bad).to.throw(RangeError);
+      }
+      expect(parseInstant('2026-03-02T10:00:00+15:59')).to.equal(Date.parse('2026-03-02T10:00:00+15:59'));
+      expect(parseInstant('2026-03-02T10:00:00-15:59')).to.equal(Date.parse('2026-03-02T10:00:00-15:59'));
+    });
   });
 
   describe('parseInstant', () => {

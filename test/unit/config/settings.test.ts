@@ -67,6 +67,19 @@ describe('settings', () => {
     expect(() => loadSettings({ ...BASE, RATE_LIMIT_PUBLIC_PER_MINUTE: 'many' })).to.throw(SettingsError, /RATE_LIMIT_PUBLIC_PER_MINUTE/);
   });
 
+  it('takes occurredAt from 2000-01-01 to a day after the clock unless told otherwise, and refuses a window it cannot judge', () => {
+    expect(loadSettings(BASE)).to.deep.include({ occurredAtEarliest: '2000-01-01', occurredAtMaxAheadHours: 24 });
+    expect(loadSettings({ ...BASE, OCCURRED_AT_EARLIEST: '2015-07-01', OCCURRED_AT_MAX_AHEAD_HOURS: '2' })).to.deep.include({ occurredAtEarliest: '2015-07-01', occurredAtMaxAheadHours: 2 });
+    expect(loadSettings({ ...BASE, NODE_CONFIG: configFile({ OCCURRED_AT_EARLIEST: '1995-01-01' }) }).occurredAtEarliest).to.equal('1995-01-01');
+    // Before 1991 Shanghai kept daylight saving time, which the date rules do not know.
+    for (const earliest of ['1990-12-31', '2101-01-01', '2015-02-30', '2015-7-1', 'yesterday']) {
+      expect(() => loadSettings({ ...BASE, OCCURRED_AT_EARLIEST: earliest }), earliest).to.throw(SettingsError, /OCCURRED_AT_EARLIEST must be a date/);
+    }
+    for (const hours of ['-1', '87601', '1.5']) {
+      expect(() => loadSettings({ ...BASE, OCCURRED_AT_MAX_AHEAD_HOURS: hours }), hours).to.throw(SettingsError, /OCCURRED_AT_MAX_AHEAD_HOURS/);
+    }
+  });
+
   it('names the problem in a broken or unknown-key config file', () => {
     expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile('{ not json') })).to.throw(SettingsError, /cannot be read as JSON/);
     expect(() => loadSettings({ ...BASE, NODE_CONFIG: configFile({ PROT: 1 }) })).to.throw(SettingsError, /unknown key PROT/);

@@ -18,7 +18,7 @@ describe('core: error catalogue, schema problems, instants', () => {
       expect((ERRORS as Record<string, { status: number }>)[code]?.status, code).to.equal(entry.status);
     }
     expect(Object.keys(EVENT_REJECTIONS).sort()).to.deep.equal([
-      'CASE_ALREADY_ACCEPTED', 'EVENT_CONFLICT', 'FORBIDDEN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'LIMIT_ABOVE_LEGAL', 'UNKNOWN_DEPARTMENT', 'UNKNOWN_ITEM', 'VALIDATION_FAILED',
+      'CASE_ALREADY_ACCEPTED', 'EVENT_CONFLICT', 'EVENT_UNPROCESSABLE', 'FORBIDDEN_DEPARTMENT', 'ITEM_DEPARTMENT_MISMATCH', 'LIMIT_ABOVE_LEGAL', 'OCCURRED_AT_OUT_OF_RANGE', 'UNKNOWN_DEPARTMENT', 'UNKNOWN_ITEM', 'VALIDATION_FAILED',
     ]);
     expect(EVENT_REJECTIONS.VALIDATION_FAILED).to.equal('事件不符合格式要求 (event does not match the schema)');
     for (const [code, entry] of Object.entries(ERRORS)) expect(entry.message, code).to.match(/[\u4e00-\u9fff].* \(.+\)$/);
