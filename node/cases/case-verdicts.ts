@@ -2,7 +2,8 @@
  * Verdicts on demand. One case: always recomputed from its events as they stood at `at`. Lists and
  * the board: the cached timeline columns answer for every case whose last event occurred by `at`
  * (its facts then are its facts now); the few cases with events after `at` are recomputed from
- * their events, so a question about the past gets the answer the past would have given.
+ * their events, so a question about the past gets the answer the past would have given (a light
+ * list recomputes only those whose cached row does not rule its light out: light-sql.ts).
  *
  * The board sums `open_timeline_counts` (open cases counted per department and timeline, kept by
  * triggers on `cases`); a light list with few timelines (yellow, green) reads them one by one from
@@ -20,6 +21,7 @@ import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { loadCaseEvents } from './case-store.ts';
 import type { StoredEvent } from './event-content.ts';
+import { lightSql, mayHaveHadLightSql } from './light-sql.ts';
 
 interface CaseRow {
   case_no: string;
@@ -87,16 +89,6 @@ export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, c
   return { ...verdict, events: counted.map(presentEvent) };
 }
 
-/** SQL condition on the cached columns for a light at the date in parameter `t` (cases open or paused now). */
-function lightSql(light: Light, t: string): string {
-  switch (light) {
-    case 'paused': return 'deadline IS NULL';
-    case 'red': return `deadline IS NOT NULL AND ${t}::date > deadline`;
-    case 'yellow': return `deadline IS NOT NULL AND ${t}::date <= deadline AND ${t}::date >= yellow_from`;
-    case 'green': return `deadline IS NOT NULL AND ${t}::date < yellow_from`;
-  }
-}
-
 /** A WHERE clause whose values are bound as numbered parameters. */
 class Conditions {
   readonly params: unknown[] = [];
@@ -112,6 +104,18 @@ class Conditions {
   sql(): string {
     return this.parts.join(' AND ');
   }
+}
+
+/**
+ * Adds to `where` the cases changed after the instant in parameter `atParam` that must be
+ * recomputed from their events: those that existed by then and, for a light list, whose cached
+ * row does not rule that light out at `atDay`. Without that bound a list whose page ends late in
+ * case-number order (yellow and green hold recent cases) loads and recomputes the events of nearly
+ * every case changed after the instant (at a recent one, mostly cases red then) to keep a few.
+ */
+function addChangedAfter(where: Conditions, atParam: string, light: Light | null, atDay: DayNumber): void {
+  where.add(`first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+  if (light !== null) where.add(mayHaveHadLightSql(light, where.bind(isoFromDay(atDay))));
 }
 
 function matches(verdict: Verdict, filter: CaseFilter): boolean {
@@ -235,7 +239,8 @@ async function listVerdictsIn(em: EntityManager, rules: TimeRulesSnapshot, filte
   const scope = (fresh: boolean): Conditions => {
     const where = new Conditions();
     const atParam = where.bind(at);
-    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+    if (fresh) where.add(`last_occurred_at <= ${atParam}`);
+    else addChangedAfter(where, atParam, filter.light, atDay);
     if (after !== null) where.add(`case_no > ${where.bind(after)}`);
     if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
     if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
@@ -280,7 +285,8 @@ export async function countVerdicts(em: EntityManager, rules: TimeRulesSnapshot,
   const scope = (fresh: boolean): Conditions => {
     const where = new Conditions();
     const atParam = where.bind(at);
-    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
+    if (fresh) where.add(`last_occurred_at <= ${atParam}`);
+    else addChangedAfter(where, atParam, filter.light, atDay);
     if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
     if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
     if (filter.departments !== null) where.add(`department_code = ANY(${where.bind(filter.departments)}::text[])`);
