@@ -168,43 +168,47 @@ const ABOVE_ALL = '\x7f';
 const FIRST_FEW = 8;
 
 /**
- * The first `n` case numbers, in order, of the open cases of `timelines` that meet `where`. Each
- * timeline is an index range already in case-number order. Its first few are read; the n-th
+ * The rows of the first `n` open cases, in case-number order, of `timelines` that meet `where`.
+ * Each timeline is an index range already in case-number order. Its first few are read; the n-th
  * smallest of them bounds the page, and only timelines cut off below that bound are read again,
- * up to it. (Reading n of every timeline at once costs n rows per timeline, nearly all thrown away.)
+ * up to it, in the statement that reads the page's rows. (Reading n of every timeline at once
+ * costs n rows per timeline, nearly all thrown away.)
  */
-async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], where: Conditions, n: number): Promise<string[]> {
-  const read = async (keys: TimelineKey[], after: string[], upTo: string, take: number): Promise<Map<number, string[]>> => {
-    const bound = new Conditions();
-    bound.params.push(...where.params);
-    const rows = await query<{ i: string; case_no: string }>(em, `SELECT g.i, k.case_no
-      FROM unnest(${bound.bind(keys.map((key) => key.department_code))}::text[], ${bound.bind(keys.map((key) => key.deadline))}::date[],
-        ${bound.bind(keys.map((key) => key.yellow_from))}::date[], ${bound.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
-      CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
-        AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${bound.bind(upTo)}
-        AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`, bound.params);
-    const byKey = new Map<number, string[]>();
-    for (const row of rows) {
-      const i = Number(row.i) - 1;
-      const list = byKey.get(i);
-      if (list) list.push(row.case_no);
-      else byKey.set(i, [row.case_no]);
-    }
-    return byKey;
+async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], where: Conditions, n: number): Promise<CaseRow[]> {
+  /** Up to `take` case numbers of each timeline of `keys` after its `after` and up to `upTo`, as `g.i` (1-based) and `k.case_no`. */
+  const eachTimeline = (sql: Conditions, keys: TimelineKey[], after: string[], upTo: string, take: number): string => `unnest(
+      ${sql.bind(keys.map((key) => key.department_code))}::text[], ${sql.bind(keys.map((key) => key.deadline))}::date[],
+      ${sql.bind(keys.map((key) => key.yellow_from))}::date[], ${sql.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
+    CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
+      AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${sql.bind(upTo)}
+      AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`;
+  const withWhere = (): Conditions => {
+    const sql = new Conditions();
+    sql.params.push(...where.params);
+    return sql;
   };
   const byOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-  const first = await read(timelines, timelines.map(() => ''), ABOVE_ALL, FIRST_FEW);
-  const merged = [...first.values()].flat().sort(byOrder);
-  const bound = merged.length >= n ? merged[n - 1]! : ABOVE_ALL;
+  const firstSql = withWhere();
+  const firstRows = await query<{ i: string; case_no: string }>(em, `SELECT g.i, k.case_no
+    FROM ${eachTimeline(firstSql, timelines, timelines.map(() => ''), ABOVE_ALL, FIRST_FEW)}`, firstSql.params);
+  const first = new Map<number, string[]>();
+  for (const row of firstRows) {
+    const i = Number(row.i) - 1;
+    const list = first.get(i);
+    if (list) list.push(row.case_no);
+    else first.set(i, [row.case_no]);
+  }
+  const known = firstRows.map((row) => row.case_no).sort(byOrder).slice(0, n);
+  const bound = known.length === n ? known[n - 1]! : ABOVE_ALL;
   // Cut off below the bound: the timeline may hold more of the page.
   const again = [...first].filter(([, caseNos]) => caseNos.length === FIRST_FEW && caseNos.at(-1)! < bound).map(([i]) => i);
-  if (again.length > 0) {
-    const more = await read(again.map((i) => timelines[i]!), again.map((i) => first.get(i)!.at(-1)!), bound, n);
-    for (const caseNos of more.values()) merged.push(...caseNos);
-    merged.sort(byOrder);
-  }
-  return merged.slice(0, n);
+  if (again.length === 0) return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no`, [known]);
+  const pageSql = withWhere();
+  const candidates = `SELECT unnest(${pageSql.bind(known)}::text[]) COLLATE "C" AS case_no UNION ALL SELECT k.case_no
+    FROM ${eachTimeline(pageSql, again.map((i) => timelines[i]!), again.map((i) => first.get(i)!.at(-1)!), bound, n)}`;
+  return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases
+    WHERE case_no IN (SELECT case_no FROM (${candidates}) AS candidates ORDER BY case_no LIMIT ${n}) ORDER BY case_no`, pageSql.params);
 }
 
 /**
@@ -217,8 +221,7 @@ async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Ligh
   const timelines = light === 'paused' ? null : await timelinesOfLight(em, light, day, filter);
   if (timelines !== null) {
     if (timelines.length === 0) return [];
-    const caseNos = await pageOfTimelines(em, timelines, where, limit + 1);
-    return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no`, [caseNos]);
+    return pageOfTimelines(em, timelines, where, limit + 1);
   }
   // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
   where.add(`status IN ('open', 'paused') AND ${lightSql(light, light === 'paused' ? '' : where.bind(day))}`);
