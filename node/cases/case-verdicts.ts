@@ -138,28 +138,45 @@ export interface VerdictPage {
   nextCursor: string | null;
 }
 
-/** A timeline shared by open cases (the key of `open_timeline_counts` the light lists look up by). */
+/**
+ * A timeline shared by open cases (the key of `open_timeline_counts` the light lists look up by);
+ * `department_code` null: of every department, for a list of the whole node.
+ */
 interface TimelineKey {
   department_code: string | null;
-  deadline: string | null;
-  yellow_from: string | null;
+  deadline: string;
+  yellow_from: string;
+}
+
+/** Timelines of a light list, and whether they are kept apart by department. */
+interface Timelines {
+  byDepartment: boolean;
+  keys: TimelineKey[];
 }
 
 /**
- * The department and timeline of every open case whose light at `day` is `light` (within the
- * filter's departments), from `open_timeline_counts`; null when its rows are more than
- * {@link MAX_TIMELINES} or one lacks a department or a date the index lookup needs.
+ * The timelines of every open case whose light at `day` is `light` (within the filter's
+ * departments), from `open_timeline_counts`: by department for a list of some departments (the
+ * department-keyed index), by dates alone for the whole node (the dates index: fewer ranges to
+ * read). Null when its rows are more than {@link MAX_TIMELINES} or one lacks a date (or a
+ * department it is looked up by).
  */
-async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<TimelineKey[] | null> {
+async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<Timelines | null> {
   // Rows differ from timelines only by card days (a function of the deadline): no DISTINCT, so a
   // common light stops the scan at the limit instead of grouping every row first.
-  const rows = await query<TimelineKey>(em, `SELECT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
+  const rows = await query<{ department_code: string | null; deadline: string | null; yellow_from: string | null }>(em, `SELECT department_code,
+      deadline::text, yellow_from::text FROM open_timeline_counts
     WHERE ${lightSql(light, '$1')} AND ($2::text IS NULL OR department_code = $2) AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
     LIMIT ${MAX_TIMELINES + 1}`, [day, filter.departmentCode, filter.departments]);
   if (rows.length > MAX_TIMELINES) return null;
-  if (!rows.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null)) return null;
-  const keys = new Map(rows.map((key) => [`${key.department_code}/${key.deadline}/${key.yellow_from}`, key]));
-  return [...keys.values()];
+  const byDepartment = filter.departmentCode !== null || filter.departments !== null;
+  const keys = new Map<string, TimelineKey>();
+  for (const { department_code, deadline, yellow_from } of rows) {
+    if (deadline === null || yellow_from === null || (byDepartment && department_code === null)) return null;
+    const key = { department_code: byDepartment ? department_code : null, deadline, yellow_from };
+    keys.set(`${key.department_code}/${deadline}/${yellow_from}`, key);
+  }
+  return { byDepartment, keys: [...keys.values()] };
 }
 
 /** Case numbers of at least one entry: above every `[\x21-\x7e]` case number (collation C). */
@@ -174,12 +191,13 @@ const FIRST_FEW = 8;
  * up to it, in the statement that reads the page's rows. (Reading n of every timeline at once
  * costs n rows per timeline, nearly all thrown away.)
  */
-async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], where: Conditions, n: number): Promise<CaseRow[]> {
+async function pageOfTimelines(em: EntityManager, { byDepartment, keys: timelines }: Timelines, where: Conditions, n: number): Promise<CaseRow[]> {
+  const ofDepartment = byDepartment ? 'AND department_code = g.department_code' : '';
   /** Up to `take` case numbers of each timeline of `keys` after its `after` and up to `upTo`, as `g.i` (1-based) and `k.case_no`. */
   const eachTimeline = (sql: Conditions, keys: TimelineKey[], after: string[], upTo: string, take: number): string => `unnest(
       ${sql.bind(keys.map((key) => key.department_code))}::text[], ${sql.bind(keys.map((key) => key.deadline))}::date[],
       ${sql.bind(keys.map((key) => key.yellow_from))}::date[], ${sql.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
-    CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
+    CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') ${ofDepartment}
       AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${sql.bind(upTo)}
       AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`;
   const withWhere = (): Conditions => {
@@ -220,7 +238,7 @@ async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Ligh
   const day = isoFromDay(atDay);
   const timelines = light === 'paused' ? null : await timelinesOfLight(em, light, day, filter);
   if (timelines !== null) {
-    if (timelines.length === 0) return [];
+    if (timelines.keys.length === 0) return [];
     return pageOfTimelines(em, timelines, where, limit + 1);
   }
   // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
