@@ -35,6 +35,7 @@ export const CaseState = defineEntity({
     { properties: ['itemCode', 'caseNo'] },
     { properties: ['status', 'caseNo'] },
     { properties: ['lastOccurredAt'] },
+    { properties: ['deadline'] },
     // Light-filtered lists walk open cases in case-number order and test these dates on the way.
     {
       name: 'cases_open_case_no_index',
@@ -45,14 +46,6 @@ export const CaseState = defineEntity({
     {
       name: 'cases_open_timeline_key_index',
       expression: `create index "cases_open_timeline_key_index" on "cases" ("department_code", "deadline", "yellow_from", "case_no") include ("item_code", "last_occurred_at") where "status" in ('open', 'paused')`,
-    },
-    // Light lists of the whole node (no department filter or scope) look up open cases by the
-    // timeline's dates alone: one range per date pair, not one per department and dates (green at
-    // 1,000,000 cases: 26 instead of 89). No department_code, so a department's list, which would
-    // filter it row by row here, keeps to the index above.
-    {
-      name: 'cases_open_dates_index',
-      expression: `create index "cases_open_dates_index" on "cases" ("deadline", "yellow_from", "case_no") include ("item_code", "last_occurred_at") where "status" in ('open', 'paused')`,
     },
     // Paused (no deadline while a suspension is open): few, listed in case-number order.
     {

@@ -2,8 +2,7 @@
  * Verdicts on demand. One case: always recomputed from its events as they stood at `at`. Lists and
  * the board: the cached timeline columns answer for every case whose last event occurred by `at`
  * (its facts then are its facts now); the few cases with events after `at` are recomputed from
- * their events, so a question about the past gets the answer the past would have given (a light
- * list recomputes only those whose cached row does not rule its light out: light-sql.ts).
+ * their events, so a question about the past gets the answer the past would have given.
  *
  * The board sums `open_timeline_counts` (open cases counted per department and timeline, kept by
  * triggers on `cases`); a light list with few timelines (yellow, green) reads them one by one from
@@ -21,7 +20,6 @@ import type { TimeRulesSnapshot } from '../timelimits/time-rules.ts';
 import type { CaseEvent, LimitUnit } from './case-event.ts';
 import { loadCaseEvents } from './case-store.ts';
 import type { StoredEvent } from './event-content.ts';
-import { lightSql, mayHaveHadLightSql } from './light-sql.ts';
 
 interface CaseRow {
   case_no: string;
@@ -89,6 +87,16 @@ export async function caseVerdict(em: EntityManager, rules: TimeRulesSnapshot, c
   return { ...verdict, events: counted.map(presentEvent) };
 }
 
+/** SQL condition on the cached columns for a light at the date in parameter `t` (cases open or paused now). */
+function lightSql(light: Light, t: string): string {
+  switch (light) {
+    case 'paused': return 'deadline IS NULL';
+    case 'red': return `deadline IS NOT NULL AND ${t}::date > deadline`;
+    case 'yellow': return `deadline IS NOT NULL AND ${t}::date <= deadline AND ${t}::date >= yellow_from`;
+    case 'green': return `deadline IS NOT NULL AND ${t}::date < yellow_from`;
+  }
+}
+
 /** A WHERE clause whose values are bound as numbered parameters. */
 class Conditions {
   readonly params: unknown[] = [];
@@ -104,18 +112,6 @@ class Conditions {
   sql(): string {
     return this.parts.join(' AND ');
   }
-}
-
-/**
- * Adds to `where` the cases changed after the instant in parameter `atParam` that must be
- * recomputed from their events: those that existed by then and, for a light list, whose cached
- * row does not rule that light out at `atDay`. Without that bound a list whose page ends late in
- * case-number order (yellow and green hold recent cases) loads and recomputes the events of nearly
- * every case changed after the instant (at a recent one, mostly cases red then) to keep a few.
- */
-function addChangedAfter(where: Conditions, atParam: string, light: Light | null, atDay: DayNumber): void {
-  where.add(`first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
-  if (light !== null) where.add(mayHaveHadLightSql(light, where.bind(isoFromDay(atDay))));
 }
 
 function matches(verdict: Verdict, filter: CaseFilter): boolean {
@@ -138,46 +134,29 @@ export interface VerdictPage {
   nextCursor: string | null;
 }
 
-/**
- * A timeline shared by open cases (the key of `open_timeline_counts` the light lists look up by);
- * `department_code` null: of every department, for a list of the whole node.
- */
+/** A timeline shared by open cases (the key of `open_timeline_counts` the light lists look up by). */
 interface TimelineKey {
   department_code: string | null;
-  deadline: string;
-  yellow_from: string;
-}
-
-/** Timelines of a light list, and whether they are kept apart by department. */
-interface Timelines {
-  byDepartment: boolean;
-  keys: TimelineKey[];
+  deadline: string | null;
+  yellow_from: string | null;
 }
 
 /**
- * The timelines of every open case whose light at `day` is `light` (within the filter's
- * departments), from `open_timeline_counts`: by department for a list of some departments (the
- * department-keyed index), by dates alone for the whole node (the dates index: fewer ranges to
- * read). Null when its rows are more than {@link MAX_TIMELINES} or one lacks a date (or a
- * department it is looked up by).
+ * The department and timeline of every open case whose light at `day` is `light` (within the
+ * filter's departments), from `open_timeline_counts`; null when its rows are more than
+ * {@link MAX_TIMELINES} or one lacks a department or a date the index lookup needs.
  */
-async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<Timelines | null> {
+async function timelinesOfLight(em: EntityManager, light: Exclude<Light, 'paused'>, day: string, filter: CaseFilter): Promise<TimelineKey[] | null> {
   // Rows differ from timelines only by card days (a function of the deadline) and as deltas not yet
   // compacted (a key summing to zero only costs an index probe that finds nothing): no grouping,
   // so a common light stops the scan at the limit instead of grouping every row first.
-  const rows = await query<{ department_code: string | null; deadline: string | null; yellow_from: string | null }>(em, `SELECT department_code,
-      deadline::text, yellow_from::text FROM open_timeline_counts
+  const rows = await query<TimelineKey>(em, `SELECT department_code, deadline::text, yellow_from::text FROM open_timeline_counts
     WHERE ${lightSql(light, '$1')} AND ($2::text IS NULL OR department_code = $2) AND ($3::text[] IS NULL OR department_code = ANY($3::text[]))
     LIMIT ${MAX_TIMELINES + 1}`, [day, filter.departmentCode, filter.departments]);
   if (rows.length > MAX_TIMELINES) return null;
-  const byDepartment = filter.departmentCode !== null || filter.departments !== null;
-  const keys = new Map<string, TimelineKey>();
-  for (const { department_code, deadline, yellow_from } of rows) {
-    if (deadline === null || yellow_from === null || (byDepartment && department_code === null)) return null;
-    const key = { department_code: byDepartment ? department_code : null, deadline, yellow_from };
-    keys.set(`${key.department_code}/${deadline}/${yellow_from}`, key);
-  }
-  return { byDepartment, keys: [...keys.values()] };
+  if (!rows.every((key) => key.department_code !== null && key.deadline !== null && key.yellow_from !== null)) return null;
+  const keys = new Map(rows.map((key) => [`${key.department_code}/${key.deadline}/${key.yellow_from}`, key]));
+  return [...keys.values()];
 }
 
 /** Case numbers of at least one entry: above every `[\x21-\x7e]` case number (collation C). */
@@ -186,48 +165,43 @@ const ABOVE_ALL = '\x7f';
 const FIRST_FEW = 8;
 
 /**
- * The rows of the first `n` open cases, in case-number order, of `timelines` that meet `where`.
- * Each timeline is an index range already in case-number order. Its first few are read; the n-th
+ * The first `n` case numbers, in order, of the open cases of `timelines` that meet `where`. Each
+ * timeline is an index range already in case-number order. Its first few are read; the n-th
  * smallest of them bounds the page, and only timelines cut off below that bound are read again,
- * up to it, in the statement that reads the page's rows. (Reading n of every timeline at once
- * costs n rows per timeline, nearly all thrown away.)
+ * up to it. (Reading n of every timeline at once costs n rows per timeline, nearly all thrown away.)
  */
-async function pageOfTimelines(em: EntityManager, { byDepartment, keys: timelines }: Timelines, where: Conditions, n: number): Promise<CaseRow[]> {
-  const ofDepartment = byDepartment ? 'AND department_code = g.department_code' : '';
-  /** Up to `take` case numbers of each timeline of `keys` after its `after` and up to `upTo`, as `g.i` (1-based) and `k.case_no`. */
-  const eachTimeline = (sql: Conditions, keys: TimelineKey[], after: string[], upTo: string, take: number): string => `unnest(
-      ${sql.bind(keys.map((key) => key.department_code))}::text[], ${sql.bind(keys.map((key) => key.deadline))}::date[],
-      ${sql.bind(keys.map((key) => key.yellow_from))}::date[], ${sql.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
-    CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') ${ofDepartment}
-      AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${sql.bind(upTo)}
-      AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`;
-  const withWhere = (): Conditions => {
-    const sql = new Conditions();
-    sql.params.push(...where.params);
-    return sql;
+async function pageOfTimelines(em: EntityManager, timelines: TimelineKey[], where: Conditions, n: number): Promise<string[]> {
+  const read = async (keys: TimelineKey[], after: string[], upTo: string, take: number): Promise<Map<number, string[]>> => {
+    const bound = new Conditions();
+    bound.params.push(...where.params);
+    const rows = await query<{ i: string; case_no: string }>(em, `SELECT g.i, k.case_no
+      FROM unnest(${bound.bind(keys.map((key) => key.department_code))}::text[], ${bound.bind(keys.map((key) => key.deadline))}::date[],
+        ${bound.bind(keys.map((key) => key.yellow_from))}::date[], ${bound.bind(after)}::text[]) WITH ORDINALITY AS g(department_code, deadline, yellow_from, after, i)
+      CROSS JOIN LATERAL (SELECT case_no FROM cases WHERE status IN ('open', 'paused') AND department_code = g.department_code
+        AND deadline = g.deadline AND yellow_from = g.yellow_from AND case_no > g.after AND case_no <= ${bound.bind(upTo)}
+        AND ${where.sql()} ORDER BY case_no LIMIT ${take}) AS k`, bound.params);
+    const byKey = new Map<number, string[]>();
+    for (const row of rows) {
+      const i = Number(row.i) - 1;
+      const list = byKey.get(i);
+      if (list) list.push(row.case_no);
+      else byKey.set(i, [row.case_no]);
+    }
+    return byKey;
   };
   const byOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-  const firstSql = withWhere();
-  const firstRows = await query<{ i: string; case_no: string }>(em, `SELECT g.i, k.case_no
-    FROM ${eachTimeline(firstSql, timelines, timelines.map(() => ''), ABOVE_ALL, FIRST_FEW)}`, firstSql.params);
-  const first = new Map<number, string[]>();
-  for (const row of firstRows) {
-    const i = Number(row.i) - 1;
-    const list = first.get(i);
-    if (list) list.push(row.case_no);
-    else first.set(i, [row.case_no]);
-  }
-  const known = firstRows.map((row) => row.case_no).sort(byOrder).slice(0, n);
-  const bound = known.length === n ? known[n - 1]! : ABOVE_ALL;
+  const first = await read(timelines, timelines.map(() => ''), ABOVE_ALL, FIRST_FEW);
+  const merged = [...first.values()].flat().sort(byOrder);
+  const bound = merged.length >= n ? merged[n - 1]! : ABOVE_ALL;
   // Cut off below the bound: the timeline may hold more of the page.
   const again = [...first].filter(([, caseNos]) => caseNos.length === FIRST_FEW && caseNos.at(-1)! < bound).map(([i]) => i);
-  if (again.length === 0) return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no`, [known]);
-  const pageSql = withWhere();
-  const candidates = `SELECT unnest(${pageSql.bind(known)}::text[]) COLLATE "C" AS case_no UNION ALL SELECT k.case_no
-    FROM ${eachTimeline(pageSql, again.map((i) => timelines[i]!), again.map((i) => first.get(i)!.at(-1)!), bound, n)}`;
-  return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases
-    WHERE case_no IN (SELECT case_no FROM (${candidates}) AS candidates ORDER BY case_no LIMIT ${n}) ORDER BY case_no`, pageSql.params);
+  if (again.length > 0) {
+    const more = await read(again.map((i) => timelines[i]!), again.map((i) => first.get(i)!.at(-1)!), bound, n);
+    for (const caseNos of more.values()) merged.push(...caseNos);
+    merged.sort(byOrder);
+  }
+  return merged.slice(0, n);
 }
 
 /**
@@ -239,8 +213,9 @@ async function freshLightPage(em: EntityManager, filter: CaseFilter, light: Ligh
   const day = isoFromDay(atDay);
   const timelines = light === 'paused' ? null : await timelinesOfLight(em, light, day, filter);
   if (timelines !== null) {
-    if (timelines.keys.length === 0) return [];
-    return pageOfTimelines(em, timelines, where, limit + 1);
+    if (timelines.length === 0) return [];
+    const caseNos = await pageOfTimelines(em, timelines, where, limit + 1);
+    return query<CaseRow>(em, `SELECT ${CASE_COLUMNS} FROM cases WHERE case_no = ANY($1::text[]) ORDER BY case_no`, [caseNos]);
   }
   // 'paused' reads no date, and PostgreSQL refuses a bound parameter the statement never uses.
   where.add(`status IN ('open', 'paused') AND ${lightSql(light, light === 'paused' ? '' : where.bind(day))}`);
@@ -261,8 +236,7 @@ async function listVerdictsIn(em: EntityManager, rules: TimeRulesSnapshot, filte
   const scope = (fresh: boolean): Conditions => {
     const where = new Conditions();
     const atParam = where.bind(at);
-    if (fresh) where.add(`last_occurred_at <= ${atParam}`);
-    else addChangedAfter(where, atParam, filter.light, atDay);
+    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
     if (after !== null) where.add(`case_no > ${where.bind(after)}`);
     if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
     if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
@@ -307,8 +281,7 @@ export async function countVerdicts(em: EntityManager, rules: TimeRulesSnapshot,
   const scope = (fresh: boolean): Conditions => {
     const where = new Conditions();
     const atParam = where.bind(at);
-    if (fresh) where.add(`last_occurred_at <= ${atParam}`);
-    else addChangedAfter(where, atParam, filter.light, atDay);
+    where.add(fresh ? `last_occurred_at <= ${atParam}` : `first_occurred_at <= ${atParam} AND last_occurred_at > ${atParam}`);
     if (filter.departmentCode) where.add(`department_code = ${where.bind(filter.departmentCode)}`);
     if (filter.itemCode) where.add(`item_code = ${where.bind(filter.itemCode)}`);
     if (filter.departments !== null) where.add(`department_code = ANY(${where.bind(filter.departments)}::text[])`);

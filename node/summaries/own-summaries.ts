@@ -60,7 +60,7 @@ const cardCases = (column: string): string =>
  * One branch per kind of fact, each a scan of `cases` or `alerts` that PostgreSQL runs in parallel and
  * pre-aggregates (several plain scans beat one scan that fans each case out into a row per fact),
  * plus the frozen state counts of other days; the outer aggregation adds the branches up.
- * Light conditions as in light-sql `lightSql`, at t = today; a case accepted, open, paused,
+ * Light conditions as in case-verdicts `lightSql`, at t = today; a case accepted, open, paused,
  * concluded or refused always has its department and item.
  */
 const COMPUTED_CTES = `parts AS (
